@@ -1,0 +1,54 @@
+namespace SmtpFixture.Protocol;
+
+/// <summary>The server's own replies, shared so that each is encoded once (RFC 5321 §4.2, RFC 3463 codes).</summary>
+internal static class Replies
+{
+    public static readonly SmtpReply Ok = new(250, "2.0.0", "OK");
+    public static readonly SmtpReply SenderOk = new(250, "2.1.0", "Sender OK");
+    public static readonly SmtpReply RecipientOk = new(250, "2.1.5", "Recipient OK");
+    public static readonly SmtpReply StartMailInput = new(354, null, "Start mail input; end with <CRLF>.<CRLF>");
+    public static readonly SmtpReply Vrfy = new(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery");
+    public static readonly SmtpReply Help = new(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP", "See RFC 5321");
+
+    public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, closing transmission channel");
+    public static readonly SmtpReply TooManySessions = new(421, "4.3.2", "Too many connections, try again later");
+    public static readonly SmtpReply IdleTimeout = new(421, "4.4.2", "Idle timeout, closing transmission channel");
+    public static readonly SmtpReply DataTimeout = new(421, "4.4.2", "Timeout waiting for message content, closing transmission channel");
+    public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing transmission channel");
+    public static readonly SmtpReply PolicyFailed = new(451, "4.3.0", "Local error in processing (policy failure)");
+    public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients");
+
+    public static readonly SmtpReply Unrecognized = new(500, "5.5.2", "Command unrecognized");
+    public static readonly SmtpReply LineTooLong = new(500, "5.5.6", "Command line too long");
+    public static readonly SmtpReply BareLineEnding = new(500, "5.5.2", "Bare CR or LF not allowed; lines end with CRLF");
+    public static readonly SmtpReply NulInCommand = new(500, "5.5.2", "NUL characters not allowed in commands");
+    public static readonly SmtpReply EhloSyntax = new(501, "5.5.4", "Syntax: EHLO domain-or-address-literal");
+    public static readonly SmtpReply HeloSyntax = new(501, "5.5.4", "Syntax: HELO domain");
+    public static readonly SmtpReply MailSyntax = new(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
+    public static readonly SmtpReply RcptSyntax = new(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]");
+    public static readonly SmtpReply DataSyntax = new(501, "5.5.4", "Syntax: DATA (no arguments)");
+    public static readonly SmtpReply BdatSyntax = new(501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
+    public static readonly SmtpReply VrfySyntax = new(501, "5.5.4", "Syntax: VRFY string");
+    public static readonly SmtpReply ParameterSyntax = new(501, "5.5.4", "Malformed or repeated parameter");
+    public static readonly SmtpReply NonAsciiCommand = new(501, "5.5.2", "Non-ASCII characters not allowed here");
+    public static readonly SmtpReply NotImplemented = new(502, "5.5.1", "Command not implemented");
+    public static readonly SmtpReply HeloFirst = new(503, "5.5.1", "Send EHLO or HELO first");
+    public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Sender already given");
+    public static readonly SmtpReply NeedMail = new(503, "5.5.1", "Need MAIL before this command");
+    public static readonly SmtpReply NoServiceHere = new(503, "5.5.1", "Bad sequence of commands: service was refused at connect");
+    public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "DATA not allowed after BDAT in the same transaction");
+    public static readonly SmtpReply BinaryMimeNeedsBdat = new(503, "5.5.1", "BODY=BINARYMIME requires BDAT, not DATA");
+    public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");
+    public static readonly SmtpReply BadSenderAddress = new(553, "5.1.7", "Bad sender address syntax");
+    public static readonly SmtpReply BadRecipientAddress = new(553, "5.1.3", "Bad recipient address syntax");
+    public static readonly SmtpReply NonAsciiAddress = new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+    public static readonly SmtpReply UnsupportedParameter = new(555, "5.5.4", "Parameter not recognized or not implemented");
+    public static readonly SmtpReply MessageTooLarge = new(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    public static readonly SmtpReply BareLineEndingInData = new(500, "5.5.2", "Bare CR or LF in message content not allowed");
+
+    public static SmtpReply Queued(string id) => new(250, "2.0.0", "OK queued as " + id);
+
+    public static SmtpReply ChunkReceived(long size) => new(250, "2.0.0", FormattableString.Invariant($"{size} octets received"));
+
+    public static SmtpReply Closing(string serverName) => new(221, "2.0.0", serverName + " closing connection");
+}

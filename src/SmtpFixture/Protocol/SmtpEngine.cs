@@ -1,0 +1,104 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmtpFixture.Policies;
+
+namespace SmtpFixture.Protocol;
+
+/// <summary>
+/// What every session of one server shares: options, store, policies, log and clock. Sessions run over any
+/// <see cref="Transport.ISmtpTransport"/>, so tests drive the engine through in-memory pipes without a socket.
+/// </summary>
+internal sealed class SmtpEngine
+{
+    private static readonly string ProcessPrefix = Environment.ProcessId.ToString("X", CultureInfo.InvariantCulture);
+    private static long s_sessions;
+    private static long s_messages;
+    private int _transactions;
+    private SmtpReply? _ehloReply;
+
+    public SmtpEngine(SmtpTestServerOptions options)
+    {
+        options.Validate();
+        Options = options;
+        Store = new MessageStore(options.MaxStoredMessages);
+        Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
+    }
+
+    public SmtpTestServerOptions Options { get; }
+
+    public MessageStore Store { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider Time => Options.TimeProvider;
+
+    public SmtpPolicyCollection Policies => Options.Policies;
+
+    public static string NewSessionId() => "S" + Interlocked.Increment(ref s_sessions).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A queue id unique in the process: like a real MTA's, it lets a client's log be matched to a capture.</summary>
+    public static string NewMessageId() => ProcessPrefix + Interlocked.Increment(ref s_messages).ToString("X8", CultureInfo.InvariantCulture);
+
+    public int NextTransactionNumber() => Interlocked.Increment(ref _transactions);
+
+    /// <summary>The EHLO reply, built once: the extensions advertised depend only on the options.</summary>
+    public SmtpReply EhloReply => _ehloReply ??= BuildEhloReply();
+
+    public void Reset()
+    {
+        Store.Reset();
+        Interlocked.Exchange(ref _transactions, 0);
+        foreach (var policy in Policies.Snapshot)
+        {
+            policy.Reset();
+        }
+    }
+
+    private SmtpReply BuildEhloReply()
+    {
+        var o = Options;
+        var lines = new List<string> { o.ServerName + " greets you" };
+        if (o.AdvertiseSize)
+        {
+            lines.Add(o.MaxMessageSize > 0 ? "SIZE " + o.MaxMessageSize.ToString(CultureInfo.InvariantCulture) : "SIZE");
+        }
+
+        if (o.AdvertisePipelining)
+        {
+            lines.Add("PIPELINING");
+        }
+
+        if (o.Advertise8BitMime)
+        {
+            lines.Add("8BITMIME");
+        }
+
+        if (o.AdvertiseSmtpUtf8)
+        {
+            lines.Add("SMTPUTF8");
+        }
+
+        if (o.AdvertiseEnhancedStatusCodes)
+        {
+            lines.Add("ENHANCEDSTATUSCODES");
+        }
+
+        if (o.AdvertiseChunking)
+        {
+            lines.Add("CHUNKING");
+            if (o.AdvertiseBinaryMime)
+            {
+                lines.Add("BINARYMIME");
+            }
+        }
+
+        if (o.AdvertiseDsn)
+        {
+            lines.Add("DSN");
+        }
+
+        lines.Add("HELP");
+        return new SmtpReply(250, null, [.. lines]);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using SmtpFixture.Policies;
+using SmtpFixture.Transport;
+
+namespace SmtpFixture.Protocol;
+
+/// <summary>
+/// One SMTP session (RFC 5321 §4.1): reads commands and message content from the transport, consults the policies,
+/// and writes replies. Replies are flushed only when the session is about to wait for input, so a pipelined batch
+/// (RFC 2920) gets its replies in one write. Client mistakes become replies; only a broken connection ends a session.
+/// </summary>
+internal sealed partial class SmtpSession
+{
+    private static readonly SearchValues<char> NonAsciiOrControl = SearchValues.Create(
+        Enumerable.Range(0, 32).Select(i => (char)i).Append((char)127).ToArray());
+
+    private readonly SmtpEngine _engine;
+    private readonly ISmtpTransport _transport;
+    private readonly SmtpTestServerOptions _options;
+    private readonly ILogger _log;
+    private readonly string _id;
+    private readonly EndPoint _remote;
+    private readonly EndPoint _local;
+    private readonly DateTimeOffset _connectedAt;
+    private readonly MessageBuffer _content = new();
+    private readonly DotUnstuffer _unstuffer = new();
+    private readonly bool _enhanced;
+
+    private SmtpSessionInfo? _info;
+    private string? _clientName;
+    private bool _extended;
+    private bool _refusedAtConnect;
+    private bool _close;
+    private bool _pendingOutput;
+    private int _badCommands;
+
+    // The current transaction (RFC 5321 §3.3); _mailFrom is null outside one.
+    private string? _mailFrom;
+    private SmtpParameters _mailParameters = SmtpParameters.Empty;
+    private readonly List<SmtpRecipient> _recipients = [];
+    private SmtpAttempt? _attempt;
+    private int _transactionNumber;
+    private bool _bdatStarted;
+
+    private InputMode _mode = InputMode.Commands;
+    private long _bdatRemaining;
+    private bool _bdatLast;
+    private bool _discardingLongLine;
+    private DateTimeOffset _dataDeadline;
+
+    public SmtpSession(SmtpEngine engine, ISmtpTransport transport, EndPoint remote, EndPoint local, string? id = null)
+    {
+        _engine = engine;
+        _transport = transport;
+        _options = engine.Options;
+        _log = engine.Logger;
+        _remote = remote;
+        _local = local;
+        _id = id ?? SmtpEngine.NewSessionId();
+        _connectedAt = engine.Time.GetUtcNow();
+        _enhanced = _options.AdvertiseEnhancedStatusCodes;
+    }
+
+    private enum InputMode
+    {
+        Commands,
+        Data,
+        Bdat,
+    }
+
+    private enum CloseReason
+    {
+        None,
+        Idle,
+        DataTimeout,
+        Shutdown,
+    }
+
+    public string Id => _id;
+
+    private PipeReader Input => _transport.Input;
+
+    private PipeWriter Output => _transport.Output;
+
+    private SmtpSessionInfo Info => _info ??= new SmtpSessionInfo
+    {
+        SessionId = _id,
+        RemoteEndPoint = _remote,
+        LocalEndPoint = _local,
+        ConnectedAt = _connectedAt,
+        ClientName = _clientName,
+        IsExtended = _extended,
+    };
+
+    /// <summary>Runs the session until QUIT, a closing verdict, a timeout, shutdown or a lost connection.</summary>
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        Log.SessionStarted(_log, _id, _remote);
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _engine.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, timeout.Token);
+        var reason = CloseReason.None;
+        try
+        {
+            if (await GreetAsync(shutdown).ConfigureAwait(false))
+            {
+                await ReadLoopAsync(timeout, linked.Token, shutdown).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            reason = CloseReason.Shutdown;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            reason = _mode == InputMode.Commands ? CloseReason.Idle : CloseReason.DataTimeout;
+        }
+        catch (Exception ex) when (IsConnectionError(ex))
+        {
+            Log.ConnectionLost(_log, _id, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // A bug in the engine: never let it escape into the listener; the client sees the connection close.
+            Log.SessionFailed(_log, _id, ex);
+        }
+        finally
+        {
+            EndTransaction(SmtpAttemptOutcome.Aborted);
+            _content.Dispose();
+        }
+
+        if (reason != CloseReason.None)
+        {
+            await SayGoodbyeAsync(reason switch
+            {
+                CloseReason.Idle => Replies.IdleTimeout,
+                CloseReason.DataTimeout => Replies.DataTimeout,
+                _ => Replies.ShuttingDown,
+            }).ConfigureAwait(false);
+        }
+
+        Log.SessionEnded(_log, _id);
+    }
+
+    private async Task<bool> GreetAsync(CancellationToken shutdown)
+    {
+        var (verdict, by) = await ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
+        switch (verdict.Kind)
+        {
+            case SmtpVerdictKind.Drop:
+                _close = true;
+                _transport.Abort();
+                return false;
+            case SmtpVerdictKind.Reply:
+                Reply(SmtpStage.Connect, "<connect>", verdict.Reply!, by);
+                _refusedAtConnect = !verdict.Reply!.IsPositive;
+                if (verdict.CloseAfterReply)
+                {
+                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
+                    return false;
+                }
+
+                return true;
+            default:
+                Write(new SmtpReply(220, null, _options.ServerName + " ESMTP SmtpFixture ready"));
+                return true;
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
+    {
+        var needMore = false;
+        while (!_close)
+        {
+            if (needMore || !Input.TryRead(out var result))
+            {
+                if (_pendingOutput)
+                {
+                    _pendingOutput = false;
+                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
+                }
+
+                timeout.CancelAfter(CurrentTimeout());
+                result = await Input.ReadAsync(readToken).ConfigureAwait(false);
+                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+
+            var buffer = result.Buffer;
+            var consumed = await ProcessAsync(buffer, shutdown).ConfigureAwait(false);
+            Input.AdvanceTo(consumed, buffer.End);
+
+            // Unconsumed bytes are an incomplete line or chunk: only new input can complete them.
+            needMore = !consumed.Equals(buffer.End);
+            if (result.IsCompleted)
+            {
+                // The client closed its side: what is left is an incomplete line or incomplete content.
+                break;
+            }
+        }
+
+        if (_pendingOutput)
+        {
+            _pendingOutput = false;
+            await Output.FlushAsync(shutdown).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using MimeKit;
+
+namespace SmtpFixture;
+
+/// <summary>A message the server accepted with a 250 reply: its envelope, its exact bytes and the parsed MIME message.</summary>
+public sealed class ReceivedMessage
+{
+    private readonly byte[] _rawData;
+    private readonly Lazy<MimeMessage> _message;
+
+    internal ReceivedMessage(string id, SmtpEnvelope envelope, byte[] rawData, SmtpSessionInfo session, DateTimeOffset receivedAt, SmtpAttempt attempt)
+    {
+        Id = id;
+        Envelope = envelope;
+        _rawData = rawData;
+        Session = session;
+        ReceivedAt = receivedAt;
+        Attempt = attempt;
+        _message = new Lazy<MimeMessage>(Parse, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The queue id returned in the final <c>250</c> reply.</summary>
+    public string Id { get; }
+
+    /// <summary>The SMTP envelope: reverse-path, forward-paths and parameters.</summary>
+    public SmtpEnvelope Envelope { get; }
+
+    /// <summary>The message exactly as transmitted, after dot-unstuffing (DATA) or chunk concatenation (BDAT).</summary>
+    public ReadOnlyMemory<byte> RawData => _rawData;
+
+    /// <summary>The size of <see cref="RawData"/> in bytes.</summary>
+    public int Size => RawData.Length;
+
+    /// <summary>The message parsed by MimeKit; parsed on first use, once.</summary>
+    public MimeMessage Message => _message.Value;
+
+    /// <summary>The session the message arrived in, as it was when the message was accepted.</summary>
+    public SmtpSessionInfo Session { get; }
+
+    /// <summary>When the message was accepted, from the server's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>The attempt (transaction) that delivered this message, with every command and reply.</summary>
+    public SmtpAttempt Attempt { get; }
+
+    /// <summary>The <c>Subject</c> header, read from the parsed message.</summary>
+    public string? Subject => Message.Subject;
+
+    /// <summary>The envelope and subject, for failure messages.</summary>
+    public override string ToString() => $"{Id}: {Envelope} \"{Subject}\" ({Size} bytes)";
+
+    private MimeMessage Parse()
+    {
+        using var stream = new MemoryStream(_rawData, writable: false);
+        return MimeMessage.Load(stream);
+    }
+}

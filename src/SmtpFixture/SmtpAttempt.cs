@@ -1,0 +1,89 @@
+namespace SmtpFixture;
+
+/// <summary>
+/// One try at delivering mail: a transaction from MAIL FROM to its end, or a command refused outside a
+/// transaction (at connect, EHLO, AUTH, …). Each command is recorded with the reply it got.
+/// </summary>
+public sealed class SmtpAttempt
+{
+    private readonly List<SmtpExchange> _exchanges = [];
+    private readonly object _gate = new();
+
+    internal SmtpAttempt(SmtpSessionInfo session, DateTimeOffset startedAt)
+    {
+        Session = session;
+        StartedAt = startedAt;
+    }
+
+    /// <summary>The session the attempt was made in (as it was when the attempt started).</summary>
+    public SmtpSessionInfo Session { get; private set; }
+
+    /// <summary>When the attempt started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>How the attempt ended.</summary>
+    public SmtpAttemptOutcome Outcome { get; private set; }
+
+    /// <summary>The reverse-path given with MAIL FROM, or <see langword="null"/> when none was accepted.</summary>
+    public string? MailFrom { get; internal set; }
+
+    /// <summary>The message captured from it when <see cref="Outcome"/> is <see cref="SmtpAttemptOutcome.Accepted"/>.</summary>
+    public ReceivedMessage? Message { get; private set; }
+
+    /// <summary>Protocol violations noticed during the attempt (bare CR or LF, for instance), empty when none.</summary>
+    public IReadOnlyList<string> Violations { get; private set; } = [];
+
+    /// <summary>Each command with its reply, in order.</summary>
+    public IReadOnlyList<SmtpExchange> Exchanges
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _exchanges.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The exchanges whose reply was a 4xx or 5xx.</summary>
+    public IEnumerable<SmtpExchange> Refusals => Exchanges.Where(e => !e.Reply.IsPositive);
+
+    /// <summary>One line per exchange, for failure messages.</summary>
+    public override string ToString() =>
+        $"{Outcome} attempt from {Session.RemoteEndPoint} ({Session.SessionId}): " + string.Join("; ", Exchanges.Select(e => e.ToString()));
+
+    internal void Add(SmtpExchange exchange)
+    {
+        lock (_gate)
+        {
+            _exchanges.Add(exchange);
+        }
+    }
+
+    internal bool HasRefusal
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _exchanges.Exists(e => !e.Reply.IsPositive);
+            }
+        }
+    }
+
+    internal void AddViolation(string violation)
+    {
+        if (!Violations.Contains(violation))
+        {
+            Violations = [.. Violations, violation];
+        }
+    }
+
+    internal void UpdateSession(SmtpSessionInfo session) => Session = session;
+
+    internal void Complete(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
+    {
+        Outcome = outcome;
+        Message = message;
+    }
+}

@@ -1,0 +1,31 @@
+namespace SmtpFixture;
+
+/// <summary>
+/// Reports that a policy or callback threw while the server was answering a client (the client got <c>451 4.3.0</c>).
+/// Raised by the next <c>WaitFor…</c> call or by disposal, so that a broken policy never goes unnoticed.
+/// </summary>
+public sealed class SmtpPolicyException : AggregateException
+{
+    /// <summary>Creates the exception from the errors the server caught.</summary>
+    public SmtpPolicyException(IEnumerable<Exception> errors)
+        : base("A policy threw while the SMTP server was answering; the client was answered 451 4.3.0.", errors)
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public SmtpPolicyException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public SmtpPolicyException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the exception that caused it.</summary>
+    public SmtpPolicyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

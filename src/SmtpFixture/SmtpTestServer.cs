@@ -1,0 +1,124 @@
+using System.Net;
+using SmtpFixture.Policies;
+using SmtpFixture.Protocol;
+using SmtpFixture.Transport;
+
+namespace SmtpFixture;
+
+/// <summary>
+/// A real SMTP server for tests: listens on an ephemeral loopback port, answers as its policies say, and captures
+/// every message and every refused attempt. Start one with <see cref="StartAsync(Action{SmtpTestServerOptions}?, CancellationToken)"/>,
+/// point the code under test at <see cref="Host"/> and <see cref="Port"/>, and dispose it when done.
+/// </summary>
+public sealed class SmtpTestServer : IAsyncDisposable
+{
+    private readonly SmtpEngine _engine;
+    private readonly SmtpListener _listener;
+
+    private SmtpTestServer(SmtpEngine engine, SmtpListener listener)
+    {
+        _engine = engine;
+        _listener = listener;
+    }
+
+    /// <summary>Starts a server; it accepts connections when the returned task completes.</summary>
+    /// <param name="configure">Sets options: address, port, limits, extensions, policies, logging, clock.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="System.Net.Sockets.SocketException">The address or port cannot be bound.</exception>
+    public static Task<SmtpTestServer> StartAsync(Action<SmtpTestServerOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new SmtpTestServerOptions();
+        configure?.Invoke(options);
+        return StartAsync(options, cancellationToken);
+    }
+
+    /// <summary>Starts a server with the given options; it accepts connections when the returned task completes.</summary>
+    /// <param name="options">The options; they must not be changed while the server runs, except <see cref="SmtpTestServerOptions.Policies"/>.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="System.Net.Sockets.SocketException">The address or port cannot be bound.</exception>
+    public static Task<SmtpTestServer> StartAsync(SmtpTestServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        var engine = new SmtpEngine(options);
+        var listener = new SmtpListener(engine);
+        listener.Start();
+        Log.Listening(engine.Logger, listener.EndPoint);
+        return Task.FromResult(new SmtpTestServer(engine, listener));
+    }
+
+    /// <summary>The address the server listens on, as a string a client can connect to (e.g. <c>127.0.0.1</c> or <c>::1</c>).</summary>
+    public string Host => EndPoint.Address.ToString();
+
+    /// <summary>The port the server listens on: the one the operating system chose when <see cref="SmtpTestServerOptions.Port"/> is 0.</summary>
+    public int Port => EndPoint.Port;
+
+    /// <summary>The bound endpoint.</summary>
+    public IPEndPoint EndPoint => _listener.EndPoint;
+
+    /// <summary>The options the server was started with.</summary>
+    public SmtpTestServerOptions Options => _engine.Options;
+
+    /// <summary>The policies; add or remove them at any time, also while clients are sending.</summary>
+    public SmtpPolicyCollection Policies => _engine.Policies;
+
+    /// <summary>The messages accepted so far, oldest first (a snapshot).</summary>
+    public IReadOnlyList<ReceivedMessage> Messages => _engine.Store.Messages;
+
+    /// <summary>Every attempt so far, oldest first, including refused and aborted ones (a snapshot).</summary>
+    public IReadOnlyList<SmtpAttempt> Attempts => _engine.Store.Attempts;
+
+    /// <summary>How many messages were evicted because <see cref="SmtpTestServerOptions.MaxStoredMessages"/> was reached.</summary>
+    public long EvictedMessageCount => _engine.Store.EvictedCount;
+
+    /// <summary>Waits until a message matching <paramref name="predicate"/> has arrived, returning at once if one already has.</summary>
+    /// <param name="predicate">Which message to wait for; <see langword="null"/> for any.</param>
+    /// <param name="timeout">How long to wait in real time; <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The first matching message.</returns>
+    /// <exception cref="SmtpWaitTimeoutException">No matching message arrived in time; the message lists what did arrive and what was refused.</exception>
+    /// <exception cref="SmtpPolicyException">A policy threw while answering a client.</exception>
+    public Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _engine.Store.WaitForMessageAsync(predicate, timeout ?? _engine.Options.DefaultWaitTimeout, DescribePending, cancellationToken);
+
+    /// <summary>Waits until at least <paramref name="count"/> messages have arrived since the start or the last <see cref="Reset"/>.</summary>
+    /// <param name="count">How many messages; at least 1.</param>
+    /// <param name="timeout">How long to wait in real time; <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The messages received so far, oldest first.</returns>
+    /// <exception cref="SmtpWaitTimeoutException">Fewer messages arrived in time; the message lists what did arrive and what was refused.</exception>
+    /// <exception cref="SmtpPolicyException">A policy threw while answering a client.</exception>
+    public Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return _engine.Store.WaitForMessagesAsync(count, timeout ?? _engine.Options.DefaultWaitTimeout, DescribePending, cancellationToken);
+    }
+
+    /// <summary>A description of what was received and refused, as the failure messages show it.</summary>
+    public string Describe() => _engine.Store.Describe();
+
+    /// <summary>Forgets every message and attempt and resets the state of every policy; for fixtures shared between tests.</summary>
+    public void Reset() => _engine.Reset();
+
+    /// <summary>
+    /// Stops accepting, answers connected clients <c>421 4.3.2</c> and closes them, waits (bounded) for their sessions
+    /// and frees the port. Safe to call more than once.
+    /// </summary>
+    /// <exception cref="SmtpPolicyException">A policy threw and no <c>WaitFor…</c> call has reported it yet.</exception>
+    public async ValueTask DisposeAsync()
+    {
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        var errors = _engine.Store.TakeErrors();
+        if (errors is not null)
+        {
+            throw errors;
+        }
+    }
+
+    /// <summary>The address and port, e.g. <c>127.0.0.1:45123</c>.</summary>
+    public override string ToString() => EndPoint.ToString();
+
+    private string DescribePending() => string.Join(
+        Environment.NewLine,
+        _engine.Policies.Snapshot.Select(p => p.DescribePending()).Where(s => s.Length > 0));
+}

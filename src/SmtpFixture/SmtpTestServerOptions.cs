@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SmtpFixture.Policies;
+
+namespace SmtpFixture;
+
+/// <summary>How an <see cref="SmtpTestServer"/> listens, what it advertises, its limits and its policies.</summary>
+public sealed class SmtpTestServerOptions
+{
+    /// <summary>The address to listen on; loopback by default. Use <see cref="IPAddress.IPv6Loopback"/> for ::1.</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>The port to listen on; 0 (the default) lets the operating system choose a free one atomically.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The name the server gives in its greeting and EHLO reply.</summary>
+    public string ServerName { get; set; } = "localhost";
+
+    /// <summary>The largest message accepted, in bytes (advertised as SIZE, RFC 1870); 0 means no limit. Default 25 MiB.</summary>
+    public long MaxMessageSize { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>The most recipients per message; more get <c>452 4.5.3</c>. Default 100, the minimum of RFC 5321 §4.5.3.1.8.</summary>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>The most concurrent sessions; further clients get <c>421 4.3.2</c> at connect. Default 1000.</summary>
+    public int MaxSessions { get; set; } = 1000;
+
+    /// <summary>The longest command line in octets including CRLF; longer lines get <c>500 5.5.6</c>. Default 512 (RFC 5321 §4.5.3.1.4).</summary>
+    public int MaxCommandLength { get; set; } = 512;
+
+    /// <summary>How long the server waits for a command before <c>421 4.4.2</c> and closing. Default 5 minutes (RFC 5321 §4.5.3.2.7).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest time one message's content may take to arrive before <c>421 4.4.2</c>. Default 10 minutes (RFC 5321 §4.5.3.2.6).</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>After this many consecutive rejected commands the server answers <c>421 4.7.0</c> and closes. Default 20; 0 disables.</summary>
+    public int MaxBadCommands { get; set; } = 20;
+
+    /// <summary>Whether a bare CR or LF in a command or in message content is refused with <c>500 5.5.2</c> instead of only being recorded.</summary>
+    public bool RejectBareLineEndings { get; set; }
+
+    /// <summary>The most messages kept; when full, the oldest is evicted and counted in <see cref="SmtpTestServer.EvictedMessageCount"/>. 0 (default) keeps all.</summary>
+    public int MaxStoredMessages { get; set; }
+
+    /// <summary>Whether EHLO advertises SIZE (RFC 1870).</summary>
+    public bool AdvertiseSize { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises PIPELINING (RFC 2920). The server accepts pipelined commands either way.</summary>
+    public bool AdvertisePipelining { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises and the server accepts 8BITMIME (RFC 6152).</summary>
+    public bool Advertise8BitMime { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises and the server accepts SMTPUTF8 (RFC 6531).</summary>
+    public bool AdvertiseSmtpUtf8 { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises ENHANCEDSTATUSCODES (RFC 2034); when hidden, replies carry no enhanced codes.</summary>
+    public bool AdvertiseEnhancedStatusCodes { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises and the server accepts CHUNKING, i.e. BDAT (RFC 3030).</summary>
+    public bool AdvertiseChunking { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises and the server accepts BINARYMIME (RFC 3030); needs <see cref="AdvertiseChunking"/>.</summary>
+    public bool AdvertiseBinaryMime { get; set; } = true;
+
+    /// <summary>Whether EHLO advertises and the server accepts DSN parameters (RFC 3461: RET, ENVID, NOTIFY, ORCPT).</summary>
+    public bool AdvertiseDsn { get; set; } = true;
+
+    /// <summary>The policies consulted at each stage, in order; also reachable as <see cref="SmtpTestServer.Policies"/> while running.</summary>
+    public SmtpPolicyCollection Policies { get; } = new();
+
+    /// <summary>Where the server logs (the wire transcript at Debug); none by default.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock for received times, policies and timeouts; tests pass a <c>FakeTimeProvider</c> to control it.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How long the <c>WaitFor…</c> methods wait when no timeout is given. Default 10 seconds, in real time.</summary>
+    public TimeSpan DefaultWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long disposal waits for sessions to end after telling them the server is shutting down. Default 5 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Address, nameof(Address));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentException.ThrowIfNullOrWhiteSpace(ServerName, nameof(ServerName));
+        if (ServerName.AsSpan().IndexOfAny(" \r\n") >= 0)
+        {
+            throw new ArgumentException("ServerName must be a domain or address literal, without spaces.", nameof(ServerName));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, IPEndPoint.MaxPort, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxMessageSize, nameof(MaxMessageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecipients, 1, nameof(MaxRecipients));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSessions, 1, nameof(MaxSessions));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCommandLength, 64, nameof(MaxCommandLength));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxBadCommands, nameof(MaxBadCommands));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxStoredMessages, nameof(MaxStoredMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DataTimeout, TimeSpan.Zero, nameof(DataTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultWaitTimeout, TimeSpan.Zero, nameof(DefaultWaitTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, nameof(ShutdownTimeout));
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using SmtpFixture.Protocol;
+
+namespace SmtpFixture.Transport;
+
+/// <summary>
+/// Accepts TCP connections and runs a session for each. The socket is bound before <see cref="Start"/> returns, so
+/// the port is known and connections are queued from that moment: there is no window in which a client is refused.
+/// </summary>
+internal sealed class SmtpListener : IAsyncDisposable
+{
+    private readonly SmtpEngine _engine;
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConcurrentDictionary<Task, bool> _sessions = new();
+    private readonly ConcurrentDictionary<ISmtpTransport, bool> _transports = new();
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _active;
+    private int _disposed;
+
+    public SmtpListener(SmtpEngine engine)
+    {
+        _engine = engine;
+        var options = engine.Options;
+        _socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (options.Address.AddressFamily == AddressFamily.InterNetworkV6 && options.Address.Equals(IPAddress.IPv6Any))
+            {
+                _socket.DualMode = true;
+            }
+
+            _socket.Bind(new IPEndPoint(options.Address, options.Port));
+            _socket.Listen(512);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+
+        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public void Start() => _acceptLoop = AcceptLoopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Stop accepting first so the port is free as soon as the sessions are gone.
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+
+        var sessions = _sessions.Keys.ToArray();
+        var all = Task.WhenAll(sessions);
+        try
+        {
+            await all.WaitAsync(_engine.Options.ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A session stuck writing to a client that does not read: cut the connection.
+            foreach (var transport in _transports.Keys)
+            {
+                transport.Abort();
+            }
+
+            await all.ConfigureAwait(false);
+        }
+
+        _shutdown.Dispose();
+        Log.Stopped(_engine.Logger, EndPoint);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        // Yield so that Start returns at once; the socket already queues connections.
+        await Task.Yield();
+        while (!_shutdown.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_shutdown.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // ECONNABORTED and friends: a client gave up between SYN and accept; keep serving.
+                continue;
+            }
+
+            var session = RunSessionAsync(client);
+            _sessions.TryAdd(session, true);
+            _ = session.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(t, out _), _sessions, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunSessionAsync(Socket client)
+    {
+        // Run the session off the accept loop, so that a slow client never delays the next accept.
+        await Task.Yield();
+        var transport = new SocketTransport(client);
+        _transports.TryAdd(transport, true);
+        var active = Interlocked.Increment(ref _active);
+        try
+        {
+            if (active > _engine.Options.MaxSessions)
+            {
+                await RefuseAsync(transport, client).ConfigureAwait(false);
+                return;
+            }
+
+            var session = new SmtpSession(_engine, transport, client.RemoteEndPoint!, client.LocalEndPoint!);
+            await session.RunAsync(_shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.SessionFailed(_engine.Logger, "-", ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+            _transports.TryRemove(transport, out _);
+            try
+            {
+                await transport.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task RefuseAsync(SocketTransport transport, Socket client)
+    {
+        var id = SmtpEngine.NewSessionId();
+        Log.SessionLimitReached(_engine.Logger, id, _engine.Options.MaxSessions);
+        var now = _engine.Time.GetUtcNow();
+        var info = new SmtpSessionInfo { SessionId = id, RemoteEndPoint = client.RemoteEndPoint!, LocalEndPoint = client.LocalEndPoint!, ConnectedAt = now };
+        var attempt = new SmtpAttempt(info, now);
+        attempt.Add(new SmtpExchange(SmtpStage.Connect, "<connect>", Replies.TooManySessions, null, now));
+        attempt.Complete(SmtpAttemptOutcome.Refused);
+        _engine.Store.AddAttempt(attempt);
+        Replies.TooManySessions.WriteTo(transport.Output, true);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await transport.Output.FlushAsync(bound.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        {
+        }
+    }
+}
