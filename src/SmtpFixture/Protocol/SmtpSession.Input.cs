@@ -165,7 +165,7 @@ internal sealed partial class SmtpSession
 
         var left = _dataDeadline - _engine.Time.GetUtcNow();
         var timeout = left < _options.IdleTimeout ? left : _options.IdleTimeout;
-        return timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1);
+        return timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero;
     }
 
     private static bool IsConnectionError(Exception ex) =>

@@ -185,7 +185,18 @@ internal sealed partial class SmtpSession
                     await Output.FlushAsync(shutdown).ConfigureAwait(false);
                 }
 
-                timeout.CancelAfter(CurrentTimeout());
+                var wait = CurrentTimeout();
+                if (wait > TimeSpan.Zero)
+                {
+                    timeout.CancelAfter(wait);
+                }
+                else
+                {
+                    // The message's deadline has passed: time out now rather than after a timer tick, which an
+                    // injected clock that is not advanced again would never deliver.
+                    await timeout.CancelAsync().ConfigureAwait(false);
+                }
+
                 result = await Input.ReadAsync(readToken).ConfigureAwait(false);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
