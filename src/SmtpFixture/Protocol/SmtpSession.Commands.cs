@@ -347,6 +347,13 @@ internal sealed partial class SmtpSession
             }
         }
 
+        if (_bdatDiscardReply is not null)
+        {
+            // A refused chunk is still read (RFC 3030 §2), and gets its own deadline: the one of an earlier message,
+            // or none at all, would time the client out while it is still sending.
+            _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+        }
+
         _mode = InputMode.Bdat;
         if (size == 0)
         {
