@@ -160,7 +160,7 @@ internal sealed class SmtpListener : IAsyncDisposable
         attempt.Add(new SmtpExchange(SmtpStage.Connect, "<connect>", Replies.TooManySessions, null, now));
         attempt.Complete(SmtpAttemptOutcome.Refused);
         _engine.Store.AddAttempt(attempt);
-        Replies.TooManySessions.WriteTo(transport.Output, true);
+        Replies.TooManySessions.WriteTo(transport.Output, _engine.Options.AdvertiseEnhancedStatusCodes);
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
