@@ -7,6 +7,8 @@ namespace SmtpFixture.Protocol;
 /// <summary>Splitting the input into command lines, DATA content and BDAT chunks.</summary>
 internal sealed partial class SmtpSession
 {
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly List<string> _pendingViolations = [];
 
     /// <summary>Consumes as much of <paramref name="buffer"/> as can be handled now.</summary>
@@ -158,13 +160,15 @@ internal sealed partial class SmtpSession
 
     private TimeSpan CurrentTimeout()
     {
+        // A timer cannot wait longer than uint.MaxValue - 1 ms (about 49 days); a longer timeout is as good as none.
+        var idle = _options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer;
         if (_mode == InputMode.Commands)
         {
-            return _options.IdleTimeout;
+            return idle;
         }
 
         var left = _dataDeadline - _engine.Time.GetUtcNow();
-        var timeout = left < _options.IdleTimeout ? left : _options.IdleTimeout;
+        var timeout = left < idle ? left : idle;
         return timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero;
     }
 

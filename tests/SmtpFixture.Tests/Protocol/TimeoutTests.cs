@@ -113,4 +113,21 @@ public sealed class TimeoutTests
         await smtp.SendAsync("67890");
         Assert.Equal("503 5.5.1 Send EHLO or HELO first", await smtp.ReadReplyAsync());
     }
+
+    [Fact]
+    public async Task TimeoutsLongerThanATimerSupportsMeanNoTimeout()
+    {
+        await using var smtp = await InMemorySmtp.StartAsync(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromDays(365);
+            o.DataTimeout = TimeSpan.FromDays(365);
+        });
+        Assert.Equal("250 2.0.0 OK", await smtp.CommandAsync("NOOP"));
+        await smtp.CommandAsync("EHLO client.example");
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await smtp.CommandAsync("RCPT TO:<b@example.com>");
+        await smtp.CommandAsync("DATA");
+        await smtp.SendAsync("Subject: x\r\n");
+        Assert.StartsWith("250 2.0.0", await smtp.CommandAsync("."));
+    }
 }
