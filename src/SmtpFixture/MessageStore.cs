@@ -118,6 +118,12 @@ internal sealed class MessageStore
             _waiters.Clear();
         }
 
+        // With nobody waiting, the error stays for the next WaitFor… call or for disposal to report.
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
         var exception = TakeErrors();
         if (exception is not null)
         {
