@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json;
+using SmtpFixture.Interop.Tests.Support;
+
+namespace SmtpFixture.Interop.Tests;
+
+/// <summary>Python's standard smtplib against the fixture: SMTPUTF8, and the exceptions it raises for refusals.</summary>
+public sealed class PythonSmtplibTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task SendMessageUsesSmtpUtf8ForAnInternationalizedAddress()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+
+        var result = await RunPythonAsync(server, """
+            from email.message import EmailMessage
+            msg = EmailMessage()
+            msg["From"] = "sender@example.com"
+            msg["To"] = "Jörg <jörg@bücher.example>"
+            msg["Subject"] = "Grüße"
+            msg.set_content("Hallo Jörg")
+            with smtplib.SMTP(host, port, local_hostname="client.example", timeout=20) as s:
+                s.set_debuglevel(1)
+                refused = s.send_message(msg)
+            report(refused=refused)
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var message = await server.WaitForMessageAsync();
+        Assert.True(message.Envelope.SmtpUtf8, message.Envelope.MailParameters.ToString());
+        Assert.Equal(["jörg@bücher.example"], message.Envelope.Recipients);
+        Assert.Equal("Grüße", message.Subject);
+        var to = Assert.IsType<MimeKit.MailboxAddress>(Assert.Single(message.Message.To));
+        Assert.Equal("jörg@bücher.example", to.Address);
+        Assert.Contains("Hallo Jörg", message.Message.TextBody, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task RecipientRefusedWith550RaisesSmtpRecipientsRefused()
+    {
+        await using var server = await SmtpTestServer.StartAsync(o =>
+            o.Policies.Add(new ReplyOncePolicy(SmtpStage.RcptTo, new SmtpReply(550, "5.1.1", "No such user"))));
+
+        var result = await RunPythonAsync(server, """
+            try:
+                with smtplib.SMTP(host, port, timeout=20) as s:
+                    s.sendmail("sender@example.com", ["nobody@example.com"], "Subject: x\r\n\r\nbody\r\n")
+                report(exception=None)
+            except smtplib.SMTPRecipientsRefused as e:
+                report(exception=type(e).__name__, recipients={k: [c, m.decode()] for k, (c, m) in e.recipients.items()})
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var report = JsonDocument.Parse(result.StandardOutput).RootElement;
+        Assert.Equal("SMTPRecipientsRefused", report.GetProperty("exception").GetString());
+        var refused = report.GetProperty("recipients").GetProperty("nobody@example.com");
+        Assert.Equal(550, refused[0].GetInt32());
+        Assert.Equal("5.1.1 No such user", refused[1].GetString());
+        Assert.Empty(server.Messages);
+    }
+
+    [SkippableFact]
+    public async Task ServiceClosingWith421RaisesSmtpResponseExceptionWithCode421()
+    {
+        await using var server = await SmtpTestServer.StartAsync(o =>
+            o.Policies.Add(new ReplyOncePolicy(SmtpStage.MailFrom, new SmtpReply(421, "4.7.0", "Try again later"), close: true)));
+
+        var result = await RunPythonAsync(server, """
+            try:
+                with smtplib.SMTP(host, port, timeout=20) as s:
+                    s.sendmail("sender@example.com", ["alice@example.com"], "Subject: x\r\n\r\nbody\r\n")
+                report(exception=None)
+            except smtplib.SMTPResponseException as e:
+                report(exception=type(e).__name__, code=e.smtp_code, error=e.smtp_error.decode())
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var report = JsonDocument.Parse(result.StandardOutput).RootElement;
+        // smtplib raises SMTPSenderRefused, a subclass of SMTPResponseException, for a refused MAIL FROM.
+        Assert.Equal("SMTPSenderRefused", report.GetProperty("exception").GetString());
+        Assert.Equal(421, report.GetProperty("code").GetInt32());
+        Assert.Equal("4.7.0 Try again later", report.GetProperty("error").GetString());
+        Assert.Empty(server.Messages);
+    }
+
+    /// <summary>Runs <paramref name="body"/> in python3 with <c>smtplib</c>, <c>host</c>, <c>port</c> and a <c>report(**values)</c> that prints JSON.</summary>
+    private async Task<ProcessResult> RunPythonAsync(SmtpTestServer server, string body)
+    {
+        var python = ExternalTool.Require("python3", "python3");
+        using var temp = new TempDirectory();
+        var prelude = """
+            import json, smtplib, sys
+            host, port = sys.argv[1], int(sys.argv[2])
+            def report(**values):
+                print(json.dumps(values, ensure_ascii=False))
+
+            """;
+        var script = temp.WriteFile("client.py", prelude + body + "\n");
+        return await ExternalProcess.RunAsync(output, python,
+            [script, server.Host, server.Port.ToString(CultureInfo.InvariantCulture)],
+            environment: new Dictionary<string, string> { ["PYTHONIOENCODING"] = "utf-8" });
+    }
+}
