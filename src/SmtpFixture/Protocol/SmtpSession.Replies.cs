@@ -138,6 +138,9 @@ internal sealed partial class SmtpSession
             // Replies already due to earlier pipelined commands go out; then the connection vanishes.
             _close = true;
             Record(stage, command, new SmtpReply(421, "4.4.0", "<connection dropped without a reply>"), by);
+
+            // Final before the client can see the connection close, so a test that saw it finds the attempt refused.
+            EndTransaction(SmtpAttemptOutcome.Refused);
             if (_pendingOutput)
             {
                 _pendingOutput = false;

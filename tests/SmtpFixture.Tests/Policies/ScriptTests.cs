@@ -240,4 +240,29 @@ public sealed class ScriptTests
         Assert.Equal("554 5.7.1 No SMTP service here", client.Greeting);
         Assert.StartsWith("503", await client.CommandAsync("EHLO client.example"));
     }
+
+    [Fact]
+    public async Task AThrowingPredicateGivesTheClient451AndIsReportedToTheTest()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        server.Script.OnRcptTo().When(_ => throw new InvalidOperationException("predicate bug")).Reply(Busy);
+        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
+
+        Assert.StartsWith("451 4.3.0", await client.CommandAsync("RCPT TO:<bob@example.com>"));
+
+        var error = await Assert.ThrowsAsync<SmtpPolicyException>(() => server.WaitForMessageAsync(timeout: TimeSpan.FromSeconds(5)));
+        Assert.Contains("predicate bug", error.InnerExceptions.Single().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AHeloStepMatchesTheClientName()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        server.Script.OnHelo("*.spammer.example").Always().Reply(new SmtpReply(550, "5.7.1", "Go away"));
+        await using var client = await TcpSmtp.ConnectAsync(server);
+
+        Assert.Equal("550 5.7.1 Go away", await client.CommandAsync("EHLO mx.spammer.example"));
+        Assert.StartsWith("250", await client.CommandAsync("EHLO mx.friend.example"));
+    }
 }
