@@ -133,6 +133,17 @@ public sealed class RateLimitTests
         Assert.Equal(421, (await PolicyContexts.EvaluateAsync(policy, alice)).Reply?.Code);
     }
 
+    [Fact]
+    public async Task ResetStartsTheCountsAfresh()
+    {
+        await using var server = await StartAsync(SmtpPolicies.RateLimit(1, Window));
+        Assert.StartsWith("250 2.0.0", (await SendOnNewConnectionAsync(server))[^1]);
+
+        server.Reset();
+
+        Assert.StartsWith("250 2.0.0", (await SendOnNewConnectionAsync(server))[^1]);
+    }
+
     private Task<SmtpTestServer> StartAsync(SmtpPolicy policy) => SmtpTestServer.StartAsync(o =>
     {
         o.TimeProvider = _time;
