@@ -1,4 +1,5 @@
 using SmtpFixture.Interop.Tests.Support;
+using SmtpFixture.Policies;
 
 namespace SmtpFixture.Interop.Tests;
 
@@ -35,10 +36,10 @@ public sealed class PostfixRelayTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task PostfixRetriesAfterA450AndTheRetryIsAccepted()
+    public async Task GreylistedMessageIsDeliveredByPostfixsOwnRetryAfterThe450()
     {
-        await using var server = await SmtpTestServer.StartAsync(o =>
-            o.Policies.Add(new ReplyOncePolicy(SmtpStage.RcptTo, new SmtpReply(450, "4.7.1", "Greylisted, try again later"))));
+        // Real time: Postfix retries on the system clock (minimal_backoff_time = 3 s), after the 1 s greylisting delay.
+        await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.Greylisting(TimeSpan.FromSeconds(1))));
         await using var postfix = await PostfixRelay.StartAsync(output, server.Host, server.Port);
 
         var submit = await postfix.SendmailAsync("sender@example.com", ["alice@example.com"], Message);
@@ -54,6 +55,7 @@ public sealed class PostfixRelayTests(ITestOutputHelper output)
         Assert.Equal(SmtpStage.RcptTo, refusal.Stage);
         Assert.Equal(450, refusal.Reply.Code);
         Assert.Equal("4.7.1", refusal.Reply.EnhancedStatusCode);
+        Assert.Equal("Greylisting", refusal.AnsweredBy);
         Assert.NotEqual(SmtpAttemptOutcome.Accepted, attempts[0].Outcome);
         Assert.Equal(SmtpAttemptOutcome.Accepted, attempts[1].Outcome);
         Assert.Same(message, attempts[1].Message);

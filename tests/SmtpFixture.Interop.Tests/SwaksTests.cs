@@ -1,5 +1,6 @@
 using System.Text;
 using SmtpFixture.Interop.Tests.Support;
+using SmtpFixture.Policies;
 
 namespace SmtpFixture.Interop.Tests;
 
@@ -95,8 +96,8 @@ public sealed class SwaksTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task RecipientRefusedWith550GivesSwaksExitCode24NoRecipientsAccepted()
     {
-        await using var server = await SmtpTestServer.StartAsync(o =>
-            o.Policies.Add(new ReplyOncePolicy(SmtpStage.RcptTo, new SmtpReply(550, "5.1.1", "No such user"))));
+        await using var server = await SmtpTestServer.StartAsync();
+        var step = server.Script.OnRcptTo("nobody@example.com").Times(1).Reply(new SmtpReply(550, "5.1.1", "No such user"));
 
         var result = await Swaks.RunAsync(output, server, "--from", "sender@example.com", "--to", "nobody@example.com");
 
@@ -106,13 +107,14 @@ public sealed class SwaksTests(ITestOutputHelper output)
         Assert.Empty(server.Messages);
         var refusal = Assert.Single(server.Attempts.SelectMany(a => a.Refusals));
         Assert.Equal(550, refusal.Reply.Code);
+        Assert.Equal(1, step.Uses);
     }
 
     [SkippableFact]
     public async Task SenderRefusedWith421AndClosedGivesSwaksExitCode23ErrorInMailTransaction()
     {
-        await using var server = await SmtpTestServer.StartAsync(o =>
-            o.Policies.Add(new ReplyOncePolicy(SmtpStage.MailFrom, new SmtpReply(421, "4.7.0", "Too many messages, slow down"), close: true)));
+        await using var server = await SmtpTestServer.StartAsync();
+        server.Script.OnMailFrom().Times(1).Reply(new SmtpReply(421, "4.7.0", "Too many messages, slow down"), close: true);
 
         var result = await Swaks.RunAsync(output, server, "--from", "sender@example.com", "--to", "alice@example.com");
 
@@ -125,8 +127,8 @@ public sealed class SwaksTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task MessageRefusedAfterTheFinalDotGivesSwaksExitCode26()
     {
-        await using var server = await SmtpTestServer.StartAsync(o =>
-            o.Policies.Add(new ReplyOncePolicy(SmtpStage.EndOfMessage, new SmtpReply(554, "5.6.0", "Content rejected"))));
+        await using var server = await SmtpTestServer.StartAsync();
+        server.Script.OnMessage().Times(1).Reply(new SmtpReply(554, "5.6.0", "Content rejected"));
 
         var result = await Swaks.RunAsync(output, server, "--from", "sender@example.com", "--to", "alice@example.com");
 
