@@ -19,6 +19,7 @@ internal sealed partial class SmtpSession
     private const int AuthLineLimit = 12288;
 
     private static readonly byte[] AuthPrefix = "AUTH "u8.ToArray();
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
     private bool _startTlsPending;
@@ -118,10 +119,14 @@ internal sealed partial class SmtpSession
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            // Recorded as a refusal so that a client which does not trust the certificate shows up in the attempts.
             var reason = ex.Message.ReplaceLineEndings(" ");
             Log.TlsHandshakeFailed(_log, _id, reason);
-            Record(stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
+            if (!shutdown.IsCancellationRequested)
+            {
+                // Recorded as a refusal so that a client that sent no or a bad ClientHello shows up in the attempts.
+                Record(stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
+            }
+
             _transport.Abort();
             return false;
         }
@@ -259,7 +264,7 @@ internal sealed partial class SmtpSession
 
                 var cram = Encoding.UTF8.GetString(response!);
                 var space = cram.LastIndexOf(' ');
-                if (space > 0 && cram.Length - space - 1 == 32 && cram.AsSpan(space + 1).ContainsAnyExcept(HexDigits) == false)
+                if (space > 0 && cram.Length - space - 1 == 32 && !cram.AsSpan(space + 1).ContainsAnyExcept(HexDigits))
                 {
                     credentials = SmtpCredentials.ForDigest(sasl.Mechanism, cram[..space], sasl.Challenge, cram[(space + 1)..]);
                 }
@@ -384,8 +389,6 @@ internal sealed partial class SmtpSession
 
         return string.IsNullOrEmpty(user) || string.IsNullOrEmpty(token) ? null : SmtpCredentials.ForToken(mechanism, user, token);
     }
-
-    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>The state of one AUTH exchange in progress.</summary>
     private sealed class SaslExchange(string mechanism, string command)
