@@ -19,6 +19,7 @@ internal sealed partial class SmtpSession
     private const int AuthLineLimit = 12288;
 
     private static readonly byte[] AuthPrefix = "AUTH "u8.ToArray();
+    private const string XOAuth2Error = """{"status":"401","schemes":"bearer"}""";
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
@@ -214,6 +215,14 @@ internal sealed partial class SmtpSession
     private async ValueTask StepAsync(byte[]? response, CancellationToken cancellationToken)
     {
         var sasl = _sasl!;
+        if (sasl.Refused)
+        {
+            // XOAUTH2 after its error challenge: whatever the client answers, the exchange fails.
+            _sasl = null;
+            Reply(SmtpStage.Auth, sasl.Command, SecurityReplies.InvalidCredentials);
+            return;
+        }
+
         SmtpCredentials? credentials = null;
         switch (sasl.Mechanism)
         {
@@ -290,12 +299,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        await FinishAuthAsync(sasl.Command, credentials, cancellationToken).ConfigureAwait(false);
+        await FinishAuthAsync(sasl, credentials, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask FinishAuthAsync(string command, SmtpCredentials credentials, CancellationToken cancellationToken)
+    private async ValueTask FinishAuthAsync(SaslExchange sasl, SmtpCredentials credentials, CancellationToken cancellationToken)
     {
         var stage = SmtpStage.Auth;
+        var command = sasl.Command;
         bool valid;
         try
         {
@@ -313,6 +323,15 @@ internal sealed partial class SmtpSession
         if (!valid)
         {
             Log.AuthenticationFailed(_log, _id, credentials.UserName, credentials.Mechanism);
+            if (sasl.Mechanism == SaslMechanisms.XOAuth2)
+            {
+                // As Gmail does: a 334 with a JSON error, answered by the client with an empty line, then 535.
+                sasl.Refused = true;
+                _sasl = sasl;
+                Challenge(XOAuth2Error);
+                return;
+            }
+
             Reply(stage, command, SecurityReplies.InvalidCredentials);
             return;
         }
@@ -401,5 +420,8 @@ internal sealed partial class SmtpSession
         public string? UserName { get; set; }
 
         public string? Challenge { get; set; }
+
+        /// <summary>The credentials were refused and the error challenge sent; the exchange ends with the next line.</summary>
+        public bool Refused { get; set; }
     }
 }

@@ -68,6 +68,17 @@ public sealed class AuthReplyTests
     }
 
     [Fact]
+    public async Task XOAuth2WithAWrongTokenGetsAnErrorChallengeThen535()
+    {
+        await using var smtp = await StartAsync();
+        await smtp.CommandAsync("EHLO client.example");
+        var challenge = await smtp.CommandAsync("AUTH XOAUTH2 " + B64("user=alice\u0001auth=Bearer wrong\u0001\u0001"));
+        Assert.StartsWith("334 ", challenge);
+        Assert.Contains("\"status\":\"401\"", Encoding.UTF8.GetString(Convert.FromBase64String(challenge[4..])), StringComparison.Ordinal);
+        Assert.Equal("535 5.7.8 Authentication credentials invalid", await smtp.CommandAsync(string.Empty));
+    }
+
+    [Fact]
     public async Task AnInitialResponseLongerThanTheCommandLimitIsAccepted()
     {
         // Real OAuth tokens run to kilobytes; RFC 4954 §4 exempts SASL data from the 512-octet command limit.
