@@ -105,7 +105,10 @@ public sealed class SmtpTestServerOptions
     /// </summary>
     public bool AllowInsecureAuthentication { get; set; }
 
-    /// <summary>Whether MAIL FROM is refused with <c>530 5.7.0</c> until the session runs over TLS (RFC 3207 §4); needs <see cref="Tls"/>.</summary>
+    /// <summary>
+    /// Whether MAIL FROM and AUTH are refused with <c>530 5.7.0</c> until the session runs over TLS (RFC 3207 §4), and
+    /// AUTH is not advertised before it; needs <see cref="Tls"/>.
+    /// </summary>
     public bool RequireTls { get; set; }
 
     /// <summary>Whether MAIL FROM is refused with <c>530 5.7.0</c> until the client has authenticated (RFC 4954 §6); needs users or a validator.</summary>

@@ -40,8 +40,9 @@ internal sealed class SmtpSecurity
     public bool IsPermitted(string mechanism, bool secure) =>
         secure || _options.AllowInsecureAuthentication || !SaslMechanisms.IsClearText(mechanism);
 
-    /// <summary>The mechanisms to advertise in the current state.</summary>
-    public IEnumerable<string> Advertised(bool secure) => Mechanisms.Where(m => IsPermitted(m, secure));
+    /// <summary>The mechanisms to advertise in the current state; none before TLS when TLS is required (RFC 3207 §4).</summary>
+    public IEnumerable<string> Advertised(bool secure) =>
+        _options.RequireTls && !secure ? [] : Mechanisms.Where(m => IsPermitted(m, secure));
 
     /// <summary>Fresh options per handshake (SslStream keeps a reference); the expensive certificate context is shared.</summary>
     public SslServerAuthenticationOptions CreateServerOptions() => new()

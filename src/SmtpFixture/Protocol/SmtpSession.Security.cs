@@ -155,8 +155,10 @@ internal sealed partial class SmtpSession
         var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var mechanism = parts.Length > 0 ? SaslMechanisms.Normalize(parts[0]) : string.Empty;
 
+        // RFC 3207 §4: a server that requires TLS answers 530 to anything but NOOP, EHLO, STARTTLS and QUIT.
         // RFC 4954 §4: AUTH is an extension (EHLO first), once per session, and never inside a mail transaction.
-        var problem = _clientName is null || !_extended ? SecurityReplies.AuthNeedsEhlo
+        var problem = _options.RequireTls && !IsSecure ? SecurityReplies.TlsRequired
+            : _clientName is null || !_extended ? SecurityReplies.AuthNeedsEhlo
             : _authUser is not null ? SecurityReplies.AlreadyAuthenticated
             : _mailFrom is not null ? SecurityReplies.AuthInTransaction
             : parts.Length is 0 or > 2 ? SecurityReplies.AuthSyntax

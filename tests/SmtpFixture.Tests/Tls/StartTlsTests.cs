@@ -144,6 +144,24 @@ public sealed class StartTlsTests
     }
 
     [Fact]
+    public async Task AuthBeforeStartTlsIsRefusedWith530AndNotAdvertisedWhenTlsIsRequired()
+    {
+        await using var server = await SmtpTestServer.StartAsync(o =>
+        {
+            o.Tls = SmtpTlsMode.StartTls;
+            o.RequireTls = true;
+            o.Users["alice"] = "s3cret-pass";
+        });
+        await using var client = await RawSmtpClient.ConnectAsync(server);
+        await client.ReadReplyAsync();
+        Assert.DoesNotContain("AUTH", await client.CommandAsync("EHLO client.example"));
+        Assert.Equal("530 5.7.0 Must issue a STARTTLS command first", await client.CommandAsync("AUTH CRAM-MD5"));
+        await client.CommandAsync("STARTTLS");
+        await client.StartTlsAsync(server.Certificate!);
+        Assert.Contains("250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2", await client.CommandAsync("EHLO client.example"));
+    }
+
+    [Fact]
     public async Task ConfiguredTlsProtocolIsTheOneNegotiatedAndRecorded()
     {
         await using var server = await SmtpTestServer.StartAsync(o =>
