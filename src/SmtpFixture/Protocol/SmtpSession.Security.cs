@@ -13,8 +13,9 @@ namespace SmtpFixture.Protocol;
 internal sealed partial class SmtpSession
 {
     /// <summary>
-    /// RFC 4954 §4: SASL responses are not bound by the command line limit, and an initial response may make the AUTH
-    /// line long (XOAUTH2 tokens often exceed 512 octets); 12288 octets is the size RFC 4954 has servers accept.
+    /// RFC 4954 §4: SASL responses are not bound by the command line limit ("12288 octets is considered to be a
+    /// sufficient line length limit"); longer ones fail AUTH with 500. The AUTH line itself gets the same leniency,
+    /// since clients do send long initial responses (XOAUTH2 tokens often exceed 512 octets).
     /// </summary>
     private const int AuthLineLimit = 12288;
 

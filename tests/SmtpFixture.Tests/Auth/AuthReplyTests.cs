@@ -168,6 +168,16 @@ public sealed class AuthReplyTests
     }
 
     [Fact]
+    public async Task AResponseLongerThanTheAuthenticationBufferIsRejectedWith500()
+    {
+        await using var smtp = await StartAsync();
+        await smtp.CommandAsync("EHLO client.example");
+        await smtp.CommandAsync("AUTH PLAIN");
+        Assert.Equal("500 5.5.6 Authentication exchange line is too long", await smtp.CommandAsync(new string('A', 13000)));
+        Assert.Equal("250 2.0.0 OK", await smtp.CommandAsync("NOOP"));
+    }
+
+    [Fact]
     public async Task AuthBeforeEhloIsRejectedWith503()
     {
         await using var smtp = await StartAsync();
