@@ -23,6 +23,7 @@ internal static class SecurityReplies
     public static readonly SmtpReply InvalidCredentials = new(535, "5.7.8", "Authentication credentials invalid");
     public static readonly SmtpReply TemporaryAuthFailure = new(454, "4.7.0", "Temporary authentication failure");
 
-    public static readonly SmtpReply TlsRequired = new(530, "5.7.0", "Must issue a STARTTLS command first");
-    public static readonly SmtpReply AuthRequired = new(530, "5.7.0", "Authentication required");
+    // The same replies as the RequireTls and RequireAuthentication policies give.
+    public static readonly SmtpReply TlsRequired = SmtpReplies.TlsRequired;
+    public static readonly SmtpReply AuthRequired = SmtpReplies.AuthenticationRequired;
 }

@@ -17,6 +17,7 @@ internal sealed class SmtpEngine
     private int _transactions;
     // One EHLO reply per (secure, authenticated) state: STARTTLS and AUTH depend on it (RFC 3207 §4.2, RFC 4954 §3).
     private readonly SmtpReply?[] _ehloReplies = new SmtpReply?[4];
+    private PolicyChainCache? _policyChain;
 
     public SmtpEngine(SmtpTestServerOptions options)
     {
@@ -25,6 +26,7 @@ internal sealed class SmtpEngine
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
+        BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
     }
 
     public SmtpTestServerOptions Options { get; }
@@ -38,6 +40,32 @@ internal sealed class SmtpEngine
     public TimeProvider Time => Options.TimeProvider;
 
     public SmtpPolicyCollection Policies => Options.Policies;
+
+    /// <summary>The test's script, consulted before every other policy.</summary>
+    public SmtpScript Script { get; } = new();
+
+    /// <summary>The script, then the policies the options switch on (strict address syntax), in that order.</summary>
+    public SmtpPolicy[] BuiltInPolicies { get; }
+
+    /// <summary>
+    /// Every policy a session consults, in order: the built-in ones, then the user's. Rebuilt only when the user's
+    /// collection changes (its snapshot is a new array then), so a command costs no allocation here.
+    /// </summary>
+    public SmtpPolicy[] PolicyChain
+    {
+        get
+        {
+            var user = Policies.Snapshot;
+            var cache = Volatile.Read(ref _policyChain);
+            if (cache is null || !ReferenceEquals(cache.User, user))
+            {
+                cache = new PolicyChainCache(user, [.. BuiltInPolicies, .. user]);
+                Volatile.Write(ref _policyChain, cache);
+            }
+
+            return cache.Chain;
+        }
+    }
 
     public static string NewSessionId() => "S" + Interlocked.Increment(ref s_sessions).ToString(CultureInfo.InvariantCulture);
 
@@ -60,7 +88,7 @@ internal sealed class SmtpEngine
     {
         Store.Reset();
         Interlocked.Exchange(ref _transactions, 0);
-        foreach (var policy in Policies.Snapshot)
+        foreach (var policy in PolicyChain)
         {
             policy.Reset();
         }
@@ -125,4 +153,6 @@ internal sealed class SmtpEngine
         lines.Add("HELP");
         return new SmtpReply(250, null, [.. lines]);
     }
+
+    private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);
 }
