@@ -257,6 +257,16 @@ public sealed class AuthReplyTests
     }
 
     [Fact]
+    public async Task TheRequireAuthenticationPolicySeesTheSessionAuthenticated()
+    {
+        await using var smtp = await StartAsync(o => o.Policies.Add(SmtpPolicies.RequireAuthentication()));
+        await smtp.CommandAsync("EHLO client.example");
+        Assert.Equal("530 5.7.0 Authentication required", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
+        await smtp.CommandAsync("AUTH PLAIN " + B64("\0alice\0" + Password));
+        Assert.Equal("250 2.1.0 Sender OK", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
+    }
+
+    [Fact]
     public async Task TheSessionInfoCarriesTheAuthenticatedIdentity()
     {
         await using var smtp = await StartAsync();

@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using SmtpFixture.Policies;
 using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Tls;
@@ -159,6 +160,24 @@ public sealed class StartTlsTests
         await client.CommandAsync("STARTTLS");
         await client.StartTlsAsync(server.Certificate!);
         Assert.Contains("250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2", await client.CommandAsync("EHLO client.example"));
+    }
+
+    [Fact]
+    public async Task TheRequireTlsPolicySeesTheSessionSecureAfterStartTls()
+    {
+        await using var server = await SmtpTestServer.StartAsync(o =>
+        {
+            o.Tls = SmtpTlsMode.StartTls;
+            o.Policies.Add(SmtpPolicies.RequireTls());
+        });
+        await using var client = await RawSmtpClient.ConnectAsync(server);
+        await client.ReadReplyAsync();
+        await client.CommandAsync("EHLO client.example");
+        Assert.Equal("530 5.7.0 Must issue a STARTTLS command first", await client.CommandAsync("MAIL FROM:<a@example.com>"));
+        await client.CommandAsync("STARTTLS");
+        await client.StartTlsAsync(server.Certificate!);
+        await client.CommandAsync("EHLO client.example");
+        Assert.Equal("250 2.1.0 Sender OK", await client.CommandAsync("MAIL FROM:<a@example.com>"));
     }
 
     [Fact]
