@@ -47,4 +47,74 @@ public sealed class CurlTests(ITestOutputHelper output)
         Assert.Equal("client.example", message.Session.ClientName);
         Assert.Equal(Message, message.RawData.ToArray());
     }
+
+    [SkippableFact]
+    public async Task StartTlsRequiredWithLoginAndTheExportedCertificateArrivesByteExact()
+    {
+        var curl = ExternalTool.Require("curl", "curl");
+        await using var server = await SmtpTestServer.StartAsync(o =>
+        {
+            o.Tls = SmtpTlsMode.StartTls;
+            o.RequireTls = true;
+            o.RequireAuthentication = true;
+            o.Users["alice"] = "s3cret";
+        });
+        using var temp = new TempDirectory();
+        var file = temp.WriteFile("message.eml", Message);
+        // curl verifies the chain and the name (127.0.0.1 is in the certificate's subjectAltName) against this file.
+        var caCert = temp.WriteFile("server.pem", server.Certificate!.ExportCertificatePem());
+
+        var result = await ExternalProcess.RunAsync(output, curl,
+        [
+            "--verbose", "--silent", "--show-error", "--max-time", "20",
+            "--url", string.Create(CultureInfo.InvariantCulture, $"smtp://{server.Host}:{server.Port}/client.example"),
+            "--ssl-reqd", "--cacert", caCert,
+            "--user", "alice:s3cret",
+            "--mail-from", "sender@example.com",
+            "--mail-rcpt", "alice@example.com",
+            "--mail-rcpt", "bob@example.com",
+            "--upload-file", file,
+        ]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var message = await server.WaitForMessageAsync();
+        Assert.True(message.Session.IsSecure);
+        Assert.Equal("alice", message.Session.AuthenticatedUser);
+        Assert.Equal(["alice@example.com", "bob@example.com"], message.Envelope.Recipients);
+        Assert.Equal(Message, message.RawData.ToArray());
+    }
+
+    [SkippableFact]
+    public async Task SmtpsWithImplicitTlsAndAuthPlainArrivesByteExact()
+    {
+        var curl = ExternalTool.Require("curl", "curl");
+        await using var server = await SmtpTestServer.StartAsync(o =>
+        {
+            o.Tls = SmtpTlsMode.Implicit;
+            o.RequireAuthentication = true;
+            o.Users["alice"] = "s3cret";
+        });
+        using var temp = new TempDirectory();
+        var file = temp.WriteFile("message.eml", Message);
+
+        var result = await ExternalProcess.RunAsync(output, curl,
+        [
+            "--verbose", "--silent", "--show-error", "--max-time", "20",
+            "--url", string.Create(CultureInfo.InvariantCulture, $"smtps://{server.Host}:{server.Port}/client.example"),
+            "--insecure",
+            "--user", "alice:s3cret", "--login-options", "AUTH=PLAIN",
+            "--mail-from", "sender@example.com",
+            "--mail-rcpt", "alice@example.com",
+            "--mail-rcpt", "bob@example.com",
+            "--upload-file", file,
+        ]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var message = await server.WaitForMessageAsync();
+        Assert.True(message.Session.IsSecure);
+        Assert.Equal("alice", message.Session.AuthenticatedUser);
+        Assert.Equal("PLAIN", message.Session.AuthenticationMechanism);
+        Assert.Equal(["alice@example.com", "bob@example.com"], message.Envelope.Recipients);
+        Assert.Equal(Message, message.RawData.ToArray());
+    }
 }

@@ -37,6 +37,44 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task StartTlsThenLoginThenSendMessageArrivesAuthenticatedOverTls()
+    {
+        await using var server = await SmtpTestServer.StartAsync(o =>
+        {
+            o.Tls = SmtpTlsMode.StartTls;
+            o.RequireTls = true;
+            o.RequireAuthentication = true;
+            o.Users["alice"] = "s3cret";
+        });
+        using var temp = new TempDirectory();
+        var caCert = temp.WriteFile("server.pem", server.Certificate!.ExportCertificatePem());
+
+        var result = await RunPythonAsync(server, """
+            import ssl
+            from email.message import EmailMessage
+            context = ssl.create_default_context(cafile=sys.argv[3])
+            msg = EmailMessage()
+            msg["From"] = "alice@example.com"
+            msg["To"] = "bob@example.com"
+            msg["Subject"] = "tls and login"
+            msg.set_content("secret stuff")
+            with smtplib.SMTP(host, port, local_hostname="client.example", timeout=20) as s:
+                s.set_debuglevel(1)
+                s.starttls(context=context)
+                s.login("alice", "s3cret")
+                refused = s.send_message(msg)
+            report(refused=refused)
+            """, caCert);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var message = await server.WaitForMessageAsync();
+        Assert.True(message.Session.IsSecure);
+        Assert.Equal("alice", message.Session.AuthenticatedUser);
+        Assert.Equal(["bob@example.com"], message.Envelope.Recipients);
+        Assert.Equal("tls and login", message.Subject);
+    }
+
+    [SkippableFact]
     public async Task UnknownRecipientRefusedWith550RaisesSmtpRecipientsRefused()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.KnownRecipients("alice@example.com")));
@@ -97,7 +135,7 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
     });
 
     /// <summary>Runs <paramref name="body"/> in python3 with <c>smtplib</c>, <c>host</c>, <c>port</c> and a <c>report(**values)</c> that prints JSON.</summary>
-    private async Task<ProcessResult> RunPythonAsync(SmtpTestServer server, string body)
+    private async Task<ProcessResult> RunPythonAsync(SmtpTestServer server, string body, params string[] extraArguments)
     {
         var python = await Interpreter.Value;
         using var temp = new TempDirectory();
@@ -110,7 +148,7 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
             """;
         var script = temp.WriteFile("client.py", prelude + body + "\n");
         return await ExternalProcess.RunAsync(output, python,
-            [script, server.Host, server.Port.ToString(CultureInfo.InvariantCulture)],
+            [script, server.Host, server.Port.ToString(CultureInfo.InvariantCulture), .. extraArguments],
             environment: new Dictionary<string, string> { ["PYTHONIOENCODING"] = "utf-8" });
     }
 }
