@@ -12,8 +12,13 @@ internal static class PostfixDefaultConfig
     private const string MainCf = "/etc/postfix/main.cf";
     private const string LockPath = "/etc/postfix/.smtpfixture-interop.lock";
 
+    // PostfixRelay creates its directories as /tmp/smtpfixture-postfix-XXXXXX (Directory.CreateTempSubdirectory).
+    private static readonly string StalePrefix = Path.Combine(Path.GetTempPath(), "smtpfixture-postfix-");
+
     public static void Register(string configDirectory) => Update(entries =>
     {
+        // Forget directories of runs that were killed before their cleanup, so entries do not pile up.
+        entries.RemoveAll(e => e.StartsWith(StalePrefix, StringComparison.Ordinal) && !Directory.Exists(e));
         if (!entries.Contains(configDirectory, StringComparer.Ordinal))
         {
             entries.Add(configDirectory);

@@ -54,7 +54,8 @@ internal sealed class PostfixRelay : IAsyncDisposable
         ConfigDirectory = Path.Combine(root, "config");
         QueueDirectory = Path.Combine(root, "queue");
         DataDirectory = Path.Combine(root, "data");
-        LogFile = $"/var/log/smtpfixture-postfix-{Path.GetFileName(root)}.log";
+        // maillog_file must start with a prefix in maillog_file_prefixes (default /var, /dev/stdout).
+        LogFile = $"/var/log/{Path.GetFileName(root)}.log";
     }
 
     /// <summary>The directory given to <c>postfix -c</c> and <c>sendmail -C</c>.</summary>
