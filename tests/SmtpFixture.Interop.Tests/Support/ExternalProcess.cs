@@ -4,11 +4,11 @@ using System.Text;
 namespace SmtpFixture.Interop.Tests.Support;
 
 /// <summary>What a child process did: its exit code and everything it printed.</summary>
-internal sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
+internal sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)
 {
-    /// <summary>The command, exit code and both streams, for assertion messages.</summary>
+    /// <summary>The command, exit code, run time and both streams, for assertion messages.</summary>
     public override string ToString() =>
-        $"$ {CommandLine}{Environment.NewLine}exit code {ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}--- stderr ---{Environment.NewLine}{StandardError}";
+        $"$ {CommandLine}{Environment.NewLine}exit code {ExitCode} after {Elapsed.TotalSeconds:0.0} s{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}--- stderr ---{Environment.NewLine}{StandardError}";
 }
 
 /// <summary>
@@ -59,6 +59,7 @@ internal static class ExternalProcess
 
         var commandLine = fileName + " " + string.Join(' ', startInfo.ArgumentList.Select(Quote));
         using var process = new Process { StartInfo = startInfo };
+        var stopwatch = Stopwatch.StartNew();
         process.Start();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -85,12 +86,12 @@ internal static class ExternalProcess
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            var partial = new ProcessResult(commandLine, -1, await stdout, await stderr);
+            var partial = new ProcessResult(commandLine, -1, await stdout, await stderr, stopwatch.Elapsed);
             output.WriteLine(partial.ToString());
             throw new TimeoutException($"{Path.GetFileName(fileName)} did not finish within {timeout ?? DefaultTimeout} and was killed.{Environment.NewLine}{partial}");
         }
 
-        var result = new ProcessResult(commandLine, process.ExitCode, await stdout, await stderr);
+        var result = new ProcessResult(commandLine, process.ExitCode, await stdout, await stderr, stopwatch.Elapsed);
         output.WriteLine(result.ToString());
         return result;
     }

@@ -142,15 +142,8 @@ internal sealed class PostfixRelay : IAsyncDisposable
     private async Task StartAsync(string relayHost, int relayPort, UnixFileMode mode755)
     {
         Directory.CreateDirectory(ConfigDirectory);
-        Directory.CreateDirectory(QueueDirectory);
-        Directory.CreateDirectory(DataDirectory);
         File.SetUnixFileMode(ConfigDirectory, mode755);
-        File.SetUnixFileMode(QueueDirectory, mode755);
-        var chown = await ExternalProcess.RunAsync(_output, ExternalTool.Find("chown") ?? "chown", ["postfix", DataDirectory]);
-        if (chown.ExitCode != 0)
-        {
-            ExternalTool.Unavailable($"data_directory cannot be given to the 'postfix' user (chown exit {chown.ExitCode}: {chown.StandardError.Trim()})");
-        }
+        await CreateQueueAsync(mode755);
 
         var host = relayHost.Contains(':', StringComparison.Ordinal) ? "ipv6:" + relayHost : relayHost;
         var mainCf = $"""
@@ -189,12 +182,58 @@ internal sealed class PostfixRelay : IAsyncDisposable
         PostfixDefaultConfig.Register(ConfigDirectory);
         _registered = true;
 
+        // The queue is laid out as postfix-files says, so skip the integrity checks (quick-start, as Postfix's own
+        // quick-stop does): on a loaded machine they take seconds. If Postfix still refuses, start it the slow way,
+        // which creates or repairs whatever is missing.
+        File.WriteAllBytes(Path.Combine(QueueDirectory, "quick-start"), []);
         var start = await ExternalProcess.RunAsync(_output, _postfix, ["-c", ConfigDirectory, "start"]);
         _started = true;
         if (start.ExitCode != 0)
         {
+            _output.WriteLine("Postfix did not start without its checks; starting it with them.");
+            start = await ExternalProcess.RunAsync(_output, _postfix, ["-c", ConfigDirectory, "start"]);
+        }
+
+        if (start.ExitCode != 0)
+        {
             var log = ReadLog();
             ExternalTool.Unavailable($"'postfix -c {ConfigDirectory} start' failed with exit code {start.ExitCode}: {start.StandardError.Trim()} {log.Trim()}");
+        }
+    }
+
+    /// <summary>Creates queue_directory and data_directory with the owners and modes of Postfix's postfix-files.</summary>
+    private async Task CreateQueueAsync(UnixFileMode mode755)
+    {
+        const UnixFileMode Mode700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode Mode730 = Mode700 | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
+        const UnixFileMode Mode710 = Mode700 | UnixFileMode.GroupExecute;
+        Directory.CreateDirectory(QueueDirectory);
+        File.SetUnixFileMode(QueueDirectory, mode755);
+        string[] postfixOwned = ["active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace"];
+        foreach (var name in postfixOwned)
+        {
+            Directory.CreateDirectory(Path.Combine(QueueDirectory, name));
+            File.SetUnixFileMode(Path.Combine(QueueDirectory, name), Mode700);
+        }
+
+        (string Name, UnixFileMode Mode)[] postdropShared = [("maildrop", Mode730), ("public", Mode710)];
+        foreach (var (name, mode) in postdropShared)
+        {
+            Directory.CreateDirectory(Path.Combine(QueueDirectory, name));
+            File.SetUnixFileMode(Path.Combine(QueueDirectory, name), mode);
+        }
+
+        Directory.CreateDirectory(Path.Combine(QueueDirectory, "pid"));
+        File.SetUnixFileMode(Path.Combine(QueueDirectory, "pid"), mode755);
+        Directory.CreateDirectory(DataDirectory);
+        File.SetUnixFileMode(DataDirectory, Mode700);
+
+        var chown = ExternalTool.Find("chown") ?? "chown";
+        var owned = await ExternalProcess.RunAsync(_output, chown, ["postfix", DataDirectory, .. postfixOwned.Select(n => Path.Combine(QueueDirectory, n))]);
+        var shared = await ExternalProcess.RunAsync(_output, chown, ["postfix:postdrop", .. postdropShared.Select(d => Path.Combine(QueueDirectory, d.Name))]);
+        if (owned.ExitCode != 0 || shared.ExitCode != 0)
+        {
+            ExternalTool.Unavailable($"the queue and data_directory cannot be given to the 'postfix' user and 'postdrop' group: {owned.StandardError.Trim()} {shared.StandardError.Trim()}");
         }
     }
 
