@@ -27,6 +27,22 @@ public sealed class SwaksTlsAuthTests(ITestOutputHelper output)
         Assert.Equal("over tls", message.Subject);
     }
 
+    [SkippableFact]
+    public async Task TlsOnConnectReachesTheImplicitTlsServer()
+    {
+        await Swaks.RequireFeatureAsync("TLS", "libnet-ssleay-perl libio-socket-ssl-perl");
+        await using var server = await SmtpTestServer.StartAsync(o => o.Tls = SmtpTlsMode.Implicit);
+
+        var result = await Swaks.RunAsync(output, server, "--tls-on-connect",
+            "--from", "sender@example.com", "--to", "alice@example.com", "--header", "Subject: implicit tls");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("-> STARTTLS", result.StandardOutput, StringComparison.Ordinal);
+        var message = await server.WaitForMessageAsync();
+        Assert.True(message.Session.IsSecure);
+        Assert.Equal("implicit tls", message.Subject);
+    }
+
     [SkippableTheory]
     [InlineData("PLAIN", true)]
     [InlineData("LOGIN", true)]
