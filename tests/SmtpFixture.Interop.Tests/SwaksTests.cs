@@ -1,6 +1,5 @@
 using System.Text;
 using SmtpFixture.Interop.Tests.Support;
-using SmtpFixture.Policies;
 
 namespace SmtpFixture.Interop.Tests;
 
