@@ -86,20 +86,28 @@ public partial class SmtpServerFixture
     /// <summary>Waits until a message matching <paramref name="predicate"/> has arrived, returning at once if one already has.</summary>
     /// <param name="predicate">Which message to wait for, e.g. one addressed to this test's recipient; <see langword="null"/> for any.</param>
     /// <param name="timeout">How long to wait; the server's <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait; under xUnit v3 the current test's token is used when none is given.</param>
     /// <returns>The first matching message.</returns>
+    /// <remarks>
+    /// Under xUnit v3 the wait ends when the current test is cancelled (<c>TestContext.Current.CancellationToken</c>);
+    /// to wait with a token of your own, call <see cref="SmtpTestServer.WaitForMessageAsync"/> on <see cref="Server"/>.
+    /// </remarks>
     /// <exception cref="SmtpWaitTimeoutException">No matching message arrived in time; the message lists what did arrive and what was refused.</exception>
-    public Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Server.WaitForMessageAsync(predicate, timeout, cancellationToken.CanBeCanceled ? cancellationToken : CurrentTestCancellationToken());
+    /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
+    public Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null) =>
+        Server.WaitForMessageAsync(predicate, timeout, CurrentTestCancellationToken());
 
     /// <summary>Waits until at least <paramref name="count"/> messages have arrived since the start or the last <see cref="Reset"/>.</summary>
     /// <param name="count">How many messages; at least 1.</param>
     /// <param name="timeout">How long to wait; the server's <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait; under xUnit v3 the current test's token is used when none is given.</param>
     /// <returns>The messages received so far, oldest first.</returns>
+    /// <remarks>
+    /// Under xUnit v3 the wait ends when the current test is cancelled; to wait with a token of your own, call
+    /// <see cref="SmtpTestServer.WaitForMessagesAsync"/> on <see cref="Server"/>.
+    /// </remarks>
     /// <exception cref="SmtpWaitTimeoutException">Fewer messages arrived in time; the message lists what did arrive and what was refused.</exception>
-    public Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Server.WaitForMessagesAsync(count, timeout, cancellationToken.CanBeCanceled ? cancellationToken : CurrentTestCancellationToken());
+    /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
+    public Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null) =>
+        Server.WaitForMessagesAsync(count, timeout, CurrentTestCancellationToken());
 
     /// <summary>The server's address and port, or a note that it is not running.</summary>
     public override string ToString() => _server?.ToString() ?? "SMTP server (not started)";
