@@ -32,6 +32,9 @@ namespace SmtpFixture.Xunit;
 /// The server's log, including the wire transcript at <see cref="LogLevel.Debug"/>, goes to the current test's
 /// output (see <see cref="UseOutput"/> and <see cref="OutputLevel"/>), so a failing test shows the SMTP conversation.
 /// </para>
+/// <para>
+/// How the fixture learns which test is running differs between xUnit v2 and v3: see <see cref="InitializeAsync"/>.
+/// </para>
 /// </remarks>
 public partial class SmtpServerFixture
 {
