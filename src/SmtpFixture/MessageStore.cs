@@ -118,9 +118,9 @@ internal sealed class MessageStore
             _waiters.Clear();
         }
 
-        // With nobody waiting, the error stays for the next WaitFor… call or for disposal to report.
         if (failed.Count == 0)
         {
+            // Nobody is waiting: keep the error for the next WaitFor… call or DisposeAsync to report.
             return;
         }
 
