@@ -159,4 +159,33 @@ public sealed class LimitTests
         Assert.All(replies[..100], r => Assert.StartsWith("250", r));
         Assert.Equal("452 4.5.3 Too many recipients", replies[100]);
     }
+
+    [Fact]
+    public async Task MailLineLengthenedByExtensionParametersIsAccepted()
+    {
+        // RFC 4954 §5 and RFC 3461 §4 let AUTH= and ENVID lengthen MAIL FROM past 512 octets.
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        var line = $"MAIL FROM:<{new string('s', 64)}@example.com> SIZE=1000 BODY=8BITMIME ENVID={new string('e', 100)} AUTH=<{new string('a', 400)}@example.com>";
+        Assert.True(line.Length > 600);
+        Assert.Equal("250 2.1.0 Sender OK", await smtp.CommandAsync(line));
+    }
+
+    [Fact]
+    public async Task RcptLineLengthenedByOrcptIsAccepted()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        var address = new string('r', 64) + "@" + string.Join('.', Enumerable.Repeat(new string('d', 60), 2)) + ".example";
+        var original = string.Concat(Enumerable.Repeat("x+2B", 80)) + "@example.com";
+        var line = $"RCPT TO:<{address}> NOTIFY=SUCCESS,FAILURE,DELAY ORCPT=rfc822;{original}";
+        Assert.True(line.Length > 512);
+        Assert.Equal("250 2.1.5 Recipient OK", await smtp.CommandAsync(line));
+    }
+
+    [Fact]
+    public async Task MailLineBeyondTheExtensionAllowanceIs500556()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        Assert.Equal("500 5.5.6 Command line too long", await smtp.CommandAsync("MAIL FROM:<a@example.com> ENVID=" + new string('e', 2000)));
+    }
 }
