@@ -119,7 +119,7 @@ public sealed class AuthReplyTests
     {
         await using var smtp = await StartAsync();
         await smtp.CommandAsync("EHLO client.example");
-        Assert.Equal("504 5.5.4 Unrecognized authentication mechanism", await smtp.CommandAsync("AUTH GSSAPI"));
+        Assert.Equal("504 5.5.4 Unrecognized authentication type", await smtp.CommandAsync("AUTH GSSAPI"));
     }
 
     [Fact]
