@@ -14,6 +14,19 @@ internal sealed partial class SmtpSession
 
     private async ValueTask HandleLineAsync(Line line, CancellationToken cancellationToken)
     {
+        await AnswerLineAsync(line, cancellationToken).ConfigureAwait(false);
+
+        // Counted after every kind of refusal, over-long and bare-line-ending lines included, so that a client
+        // sending nothing but junk is cut off too.
+        if (_options.MaxBadCommands > 0 && _badCommands >= _options.MaxBadCommands && !_close)
+        {
+            Write(Replies.TooManyErrors);
+            _close = true;
+        }
+    }
+
+    private async ValueTask AnswerLineAsync(Line line, CancellationToken cancellationToken)
+    {
         if (line.Kind == LineKind.TooLong)
         {
             Reply(SmtpStage.Other, "<line too long>", Replies.LineTooLong);
@@ -53,12 +66,6 @@ internal sealed partial class SmtpSession
         else
         {
             await DispatchAsync(verb, args, command, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_options.MaxBadCommands > 0 && _badCommands >= _options.MaxBadCommands && !_close)
-        {
-            Write(Replies.TooManyErrors);
-            _close = true;
         }
     }
 
