@@ -354,6 +354,13 @@ internal sealed partial class SmtpSession
             }
         }
 
+        if (_bdatDiscardReply is not null)
+        {
+            // A refused chunk is still read to its end (RFC 3030 §2), under a data time limit of its own: the
+            // deadline of an earlier message (or none) would cut the session off at once.
+            _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+        }
+
         _mode = InputMode.Bdat;
         if (size == 0)
         {
