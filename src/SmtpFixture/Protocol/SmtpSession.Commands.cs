@@ -298,7 +298,16 @@ internal sealed partial class SmtpSession
 
         if (_unstuffer.SawBareLf || _unstuffer.SawBareCr)
         {
-            NoteViolation(_unstuffer.SawBareLf ? "bare LF in message content" : "bare CR in message content");
+            if (_unstuffer.SawBareLf)
+            {
+                NoteViolation("bare LF in message content");
+            }
+
+            if (_unstuffer.SawBareCr)
+            {
+                NoteViolation("bare CR in message content");
+            }
+
             if (_options.RejectBareLineEndings)
             {
                 Reply(SmtpStage.EndOfMessage, "<end of data>", Replies.BareLineEndingInData);
