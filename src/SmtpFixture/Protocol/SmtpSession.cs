@@ -179,13 +179,15 @@ internal sealed partial class SmtpSession
         {
             if (needMore || !Input.TryRead(out var result))
             {
+                // Armed before the flush: a client that stops reading our replies is as idle as one that stops
+                // sending, and must not hold the session (and its buffers) forever.
+                timeout.CancelAfter(CurrentTimeout());
                 if (_pendingOutput)
                 {
                     _pendingOutput = false;
-                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
+                    await Output.FlushAsync(readToken).ConfigureAwait(false);
                 }
 
-                timeout.CancelAfter(CurrentTimeout());
                 result = await Input.ReadAsync(readToken).ConfigureAwait(false);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
@@ -206,7 +208,8 @@ internal sealed partial class SmtpSession
         if (_pendingOutput)
         {
             _pendingOutput = false;
-            await Output.FlushAsync(shutdown).ConfigureAwait(false);
+            timeout.CancelAfter(_options.IdleTimeout);
+            await Output.FlushAsync(readToken).ConfigureAwait(false);
         }
     }
 }
