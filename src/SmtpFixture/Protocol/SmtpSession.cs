@@ -53,6 +53,10 @@ internal sealed partial class SmtpSession
     private bool _discardingLongLine;
     private DateTimeOffset _dataDeadline;
 
+    // When the session last had no command in progress: a command line must be complete within the idle timeout
+    // from then (RFC 5321 §4.5.3.2.7), however slowly its bytes drip in.
+    private DateTimeOffset _idleSince;
+
     public SmtpSession(SmtpEngine engine, ISmtpTransport transport, EndPoint remote, EndPoint local, string? id = null)
     {
         _engine = engine;
@@ -175,6 +179,7 @@ internal sealed partial class SmtpSession
     private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
     {
         var needMore = false;
+        _idleSince = _engine.Time.GetUtcNow();
         while (!_close)
         {
             if (needMore || !Input.TryRead(out var result))
