@@ -114,6 +114,12 @@ internal sealed class MessageStore
         lock (_gate)
         {
             _unreportedErrors.Add(error);
+            if (_waiters.Count == 0)
+            {
+                // Kept for the next WaitFor… or DisposeAsync: taking it now would lose it.
+                return;
+            }
+
             failed = [.. _waiters];
             _waiters.Clear();
         }
