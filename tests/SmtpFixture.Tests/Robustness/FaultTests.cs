@@ -146,6 +146,24 @@ public sealed class FaultTests
         Assert.Single(server.Messages);
     }
 
+    [Fact]
+    public async Task ACapturedMessageThatIsNotMimeDoesNotBreakTheFailureDescription()
+    {
+        await using var smtp = await PipeSmtpClient.StartAsync();
+        await smtp.CommandAsync("EHLO client.example");
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await smtp.CommandAsync("RCPT TO:<b@example.com>");
+        var garbage = new byte[300];
+        new Random(9).NextBytes(garbage);
+        await smtp.SendAsync("BDAT 300 LAST\r\n");
+        await smtp.SendAsync(garbage);
+        Assert.StartsWith("250 ", await smtp.ReadReplyAsync());
+
+        var description = smtp.Store.Describe();
+        Assert.Contains(Assert.Single(smtp.Store.Messages).Id, description, StringComparison.Ordinal);
+        Assert.Contains("not a MIME message", description, StringComparison.Ordinal);
+    }
+
     /// <summary>Server-side TCP sockets (local port = the server's) that are listening or still connected.</summary>
     private static List<string> ServerSocketsOn(int port)
     {
