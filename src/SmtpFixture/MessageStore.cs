@@ -114,14 +114,14 @@ internal sealed class MessageStore
         lock (_gate)
         {
             _unreportedErrors.Add(error);
-            if (_waiters.Count == 0)
-            {
-                // Kept for the next WaitFor… or DisposeAsync: taking it now would lose it.
-                return;
-            }
-
             failed = [.. _waiters];
             _waiters.Clear();
+        }
+
+        if (failed.Count == 0)
+        {
+            // Nobody is waiting: keep the error for the next WaitFor… call or DisposeAsync to report.
+            return;
         }
 
         var exception = TakeErrors();

@@ -15,7 +15,9 @@ internal sealed class SmtpEngine
     private static long s_sessions;
     private static long s_messages;
     private int _transactions;
-    private SmtpReply? _ehloReply;
+    // One EHLO reply per (secure, authenticated) state: STARTTLS and AUTH depend on it (RFC 3207 §4.2, RFC 4954 §3).
+    private readonly SmtpReply?[] _ehloReplies = new SmtpReply?[4];
+    private PolicyChainCache? _policyChain;
 
     public SmtpEngine(SmtpTestServerOptions options)
     {
@@ -23,6 +25,8 @@ internal sealed class SmtpEngine
         Options = options;
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
+        Security = new SmtpSecurity(options);
+        BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
     }
 
     public SmtpTestServerOptions Options { get; }
@@ -31,9 +35,37 @@ internal sealed class SmtpEngine
 
     public ILogger Logger { get; }
 
+    public SmtpSecurity Security { get; }
+
     public TimeProvider Time => Options.TimeProvider;
 
     public SmtpPolicyCollection Policies => Options.Policies;
+
+    /// <summary>The test's script, consulted before every other policy.</summary>
+    public SmtpScript Script { get; } = new();
+
+    /// <summary>The script, then the policies the options switch on (strict address syntax), in that order.</summary>
+    public SmtpPolicy[] BuiltInPolicies { get; }
+
+    /// <summary>
+    /// Every policy a session consults, in order: the built-in ones, then the user's. Rebuilt only when the user's
+    /// collection changes (its snapshot is a new array then), so a command costs no allocation here.
+    /// </summary>
+    public SmtpPolicy[] PolicyChain
+    {
+        get
+        {
+            var user = Policies.Snapshot;
+            var cache = Volatile.Read(ref _policyChain);
+            if (cache is null || !ReferenceEquals(cache.User, user))
+            {
+                cache = new PolicyChainCache(user, [.. BuiltInPolicies, .. user]);
+                Volatile.Write(ref _policyChain, cache);
+            }
+
+            return cache.Chain;
+        }
+    }
 
     public static string NewSessionId() => "S" + Interlocked.Increment(ref s_sessions).ToString(CultureInfo.InvariantCulture);
 
@@ -42,20 +74,27 @@ internal sealed class SmtpEngine
 
     public int NextTransactionNumber() => Interlocked.Increment(ref _transactions);
 
-    /// <summary>The EHLO reply, built once: the extensions advertised depend only on the options.</summary>
-    public SmtpReply EhloReply => _ehloReply ??= BuildEhloReply();
+    /// <summary>The EHLO reply of a new plaintext session.</summary>
+    public SmtpReply EhloReply => GetEhloReply(secure: Security.Mode == SmtpTlsMode.Implicit, authenticated: false);
+
+    /// <summary>The EHLO reply for a session state, built once per state: the extensions depend on the options and on it.</summary>
+    public SmtpReply GetEhloReply(bool secure, bool authenticated)
+    {
+        var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
+        return _ehloReplies[index] ??= BuildEhloReply(secure, authenticated);
+    }
 
     public void Reset()
     {
         Store.Reset();
         Interlocked.Exchange(ref _transactions, 0);
-        foreach (var policy in Policies.Snapshot)
+        foreach (var policy in PolicyChain)
         {
             policy.Reset();
         }
     }
 
-    private SmtpReply BuildEhloReply()
+    private SmtpReply BuildEhloReply(bool secure, bool authenticated)
     {
         var o = Options;
         var lines = new List<string> { o.ServerName + " greets you" };
@@ -98,7 +137,22 @@ internal sealed class SmtpEngine
             lines.Add("DSN");
         }
 
+        // RFC 3207 §4.2: STARTTLS is not offered again once TLS is active.
+        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
+        {
+            lines.Add("STARTTLS");
+        }
+
+        // RFC 4954 §4: a second AUTH gets 503, so an authenticated session is not offered it again.
+        var mechanisms = string.Join(' ', Security.Advertised(secure));
+        if (!authenticated && mechanisms.Length > 0)
+        {
+            lines.Add("AUTH " + mechanisms);
+        }
+
         lines.Add("HELP");
         return new SmtpReply(250, null, [.. lines]);
     }
+
+    private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);
 }
