@@ -27,6 +27,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    _idleSince = _engine.Time.GetUtcNow();
                     break;
 
                 case InputMode.Data:
@@ -36,6 +37,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndDataAsync(cancellationToken).ConfigureAwait(false);
+                    _idleSince = _engine.Time.GetUtcNow();
                     break;
 
                 case InputMode.Bdat:
@@ -45,6 +47,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+                    _idleSince = _engine.Time.GetUtcNow();
                     break;
             }
         }
@@ -163,12 +166,14 @@ internal sealed partial class SmtpSession
     {
         // A timer cannot wait longer than uint.MaxValue - 1 ms (about 49 days); a longer timeout is as good as none.
         var idle = _options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer;
+        var now = _engine.Time.GetUtcNow();
         if (_mode == InputMode.Commands)
         {
-            return idle;
+            var idleLeft = _idleSince + idle - now;
+            return idleLeft > TimeSpan.Zero ? idleLeft : TimeSpan.Zero;
         }
 
-        var left = _dataDeadline - _engine.Time.GetUtcNow();
+        var left = _dataDeadline - now;
         var timeout = left < idle ? left : idle;
         return timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero;
     }

@@ -53,6 +53,10 @@ internal sealed partial class SmtpSession
     private bool _discardingLongLine;
     private DateTimeOffset _dataDeadline;
 
+    // When the session last had no command in progress: a command line must be complete within the idle timeout
+    // from then (RFC 5321 §4.5.3.2.7), however slowly its bytes drip in.
+    private DateTimeOffset _idleSince;
+
     public SmtpSession(SmtpEngine engine, ISmtpTransport transport, EndPoint remote, EndPoint local, string? id = null)
     {
         _engine = engine;
@@ -180,16 +184,13 @@ internal sealed partial class SmtpSession
     private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
     {
         var needMore = false;
+        _idleSince = _engine.Time.GetUtcNow();
         while (!_close)
         {
             if (needMore || !Input.TryRead(out var result))
             {
-                if (_pendingOutput)
-                {
-                    _pendingOutput = false;
-                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
-                }
-
+                // Armed before the flush: a client that stops reading our replies is as idle as one that stops
+                // sending, and must not hold the session (and its buffers) forever.
                 var wait = CurrentTimeout();
                 if (wait > TimeSpan.Zero)
                 {
@@ -197,9 +198,15 @@ internal sealed partial class SmtpSession
                 }
                 else
                 {
-                    // The message's deadline has passed: time out now rather than after a timer tick, which an
-                    // injected clock that is not advanced again would never deliver.
+                    // The deadline has passed: time out now rather than after a timer tick, which an injected
+                    // clock that is not advanced again would never deliver.
                     await timeout.CancelAsync().ConfigureAwait(false);
+                }
+
+                if (_pendingOutput)
+                {
+                    _pendingOutput = false;
+                    await Output.FlushAsync(readToken).ConfigureAwait(false);
                 }
 
                 result = await Input.ReadAsync(readToken).ConfigureAwait(false);
@@ -230,7 +237,8 @@ internal sealed partial class SmtpSession
         if (_pendingOutput)
         {
             _pendingOutput = false;
-            await Output.FlushAsync(shutdown).ConfigureAwait(false);
+            timeout.CancelAfter(_options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer);
+            await Output.FlushAsync(readToken).ConfigureAwait(false);
         }
     }
 }
