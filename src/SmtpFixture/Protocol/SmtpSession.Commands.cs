@@ -455,6 +455,9 @@ internal sealed partial class SmtpSession
         _engine.Store.Add(message);
         Log.MessageAccepted(_log, _id, id, envelope, data.Length);
         Write(reply);
+
+        // A delivered message is progress, as any positive reply is (see Reply): the bad-command count restarts.
+        _badCommands = 0;
         _close |= verdict.CloseAfterReply;
         EndTransaction(SmtpAttemptOutcome.Accepted);
     }

@@ -123,4 +123,19 @@ public sealed class SequenceTests
         await smtp.SendAsync("BAD3\r\n");
         Assert.Equal("500 5.5.2 Command unrecognized\r\n421 4.7.0 Too many errors, closing transmission channel\r\n", await smtp.ReadToEndAsync());
     }
+
+    [Fact]
+    public async Task TheFinalReplyToAMessageResetsTheBadCommandCount()
+    {
+        // BDAT LAST gets no intermediate reply: the only positive reply after the two bad commands is the final 250.
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.MaxBadCommands = 3);
+        Assert.StartsWith("250", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
+        Assert.StartsWith("250", await smtp.CommandAsync("RCPT TO:<b@example.com>"));
+        Assert.StartsWith("500", await smtp.CommandAsync("BAD1"));
+        Assert.StartsWith("500", await smtp.CommandAsync("BAD2"));
+        await smtp.SendAsync("BDAT 4 LAST\r\nHi\r\n");
+        Assert.StartsWith("250 2.0.0 OK queued", await smtp.ReadReplyAsync());
+        Assert.Equal("500 5.5.2 Command unrecognized", await smtp.CommandAsync("BAD3"));
+        Assert.StartsWith("250", await smtp.CommandAsync("NOOP"));
+    }
 }
