@@ -205,7 +205,11 @@ internal sealed class MessageStore
     public string Describe()
     {
         var messages = Messages;
-        var refused = Attempts.Where(a => a.Outcome != SmtpAttemptOutcome.Accepted && a.Exchanges.Count > 0).ToArray();
+        var attempts = Attempts;
+        var refused = attempts.Where(a => a.Outcome is SmtpAttemptOutcome.Refused or SmtpAttemptOutcome.Aborted && a.Exchanges.Count > 0).ToArray();
+
+        // A transaction still under way is neither refused nor aborted yet: calling it so would mislead the reader.
+        var inProgress = attempts.Where(a => a.Outcome == SmtpAttemptOutcome.InProgress && a.Exchanges.Count > 0).ToArray();
         var text = new StringBuilder();
         text.Append(messages.Count switch { 0 => "No messages were received.", 1 => "1 message was received:", _ => $"{messages.Count} messages were received:" });
         foreach (var message in messages)
@@ -224,6 +228,15 @@ internal sealed class MessageStore
         else
         {
             text.AppendLine().Append("No attempts were refused.");
+        }
+
+        if (inProgress.Length > 0)
+        {
+            text.AppendLine().Append(inProgress.Length == 1 ? "1 attempt is in progress:" : $"{inProgress.Length} attempts are in progress:");
+            foreach (var attempt in inProgress)
+            {
+                text.AppendLine().Append("  - ").Append(attempt);
+            }
         }
 
         return text.ToString();

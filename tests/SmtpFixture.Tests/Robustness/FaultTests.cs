@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MimeKit;
 using SmtpFixture.Policies;
+using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Robustness;
 
@@ -162,6 +163,19 @@ public sealed class FaultTests
         var description = smtp.Store.Describe();
         Assert.Contains(Assert.Single(smtp.Store.Messages).Id, description, StringComparison.Ordinal);
         Assert.Contains("not a MIME message", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheFailureDescriptionListsATransactionUnderWayAsInProgressNotAsRefused()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await smtp.CommandAsync("RCPT TO:<b@example.com>");
+
+        var description = smtp.Store.Describe();
+        Assert.DoesNotContain("refused or aborted", description, StringComparison.Ordinal);
+        Assert.Contains("1 attempt is in progress:", description, StringComparison.Ordinal);
+        Assert.Contains("InProgress attempt", description, StringComparison.Ordinal);
     }
 
     /// <summary>Server-side TCP sockets (local port = the server's) that are listening or still connected.</summary>
