@@ -8,7 +8,6 @@ internal static class Replies
     public static readonly SmtpReply RecipientOk = new(250, "2.1.5", "Recipient OK");
     public static readonly SmtpReply StartMailInput = new(354, null, "Start mail input; end with <CRLF>.<CRLF>");
     public static readonly SmtpReply Vrfy = new(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery");
-    public static readonly SmtpReply Help = new(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP", "See RFC 5321");
 
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, closing transmission channel");
     public static readonly SmtpReply TooManySessions = new(421, "4.3.2", "Too many connections, try again later");

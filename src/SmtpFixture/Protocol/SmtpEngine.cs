@@ -17,6 +17,7 @@ internal sealed class SmtpEngine
     private int _transactions;
     // One EHLO reply per (secure, authenticated) state: STARTTLS and AUTH depend on it (RFC 3207 §4.2, RFC 4954 §3).
     private readonly SmtpReply?[] _ehloReplies = new SmtpReply?[4];
+    private readonly SmtpReply?[] _helpReplies = new SmtpReply?[4];
     private PolicyChainCache? _policyChain;
 
     public SmtpEngine(SmtpTestServerOptions options)
@@ -82,6 +83,13 @@ internal sealed class SmtpEngine
     {
         var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
         return _ehloReplies[index] ??= BuildEhloReply(secure, authenticated);
+    }
+
+    /// <summary>The HELP reply for a session state: it lists STARTTLS and AUTH exactly when EHLO would offer them.</summary>
+    public SmtpReply GetHelpReply(bool secure, bool authenticated)
+    {
+        var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
+        return _helpReplies[index] ??= BuildHelpReply(secure, authenticated);
     }
 
     public void Reset()
@@ -152,6 +160,22 @@ internal sealed class SmtpEngine
 
         lines.Add("HELP");
         return new SmtpReply(250, null, [.. lines]);
+    }
+
+    private SmtpReply BuildHelpReply(bool secure, bool authenticated)
+    {
+        var commands = "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP";
+        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
+        {
+            commands += " STARTTLS";
+        }
+
+        if (!authenticated && Security.Advertised(secure).Any())
+        {
+            commands += " AUTH";
+        }
+
+        return new SmtpReply(214, "2.0.0", commands, "See RFC 5321");
     }
 
     private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);

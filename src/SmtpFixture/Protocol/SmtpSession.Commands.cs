@@ -106,7 +106,7 @@ internal sealed partial class SmtpSession
                 Reply(SmtpStage.Other, command, args.Length == 0 ? Replies.VrfySyntax : Replies.Vrfy);
                 break;
             case "HELP":
-                Reply(SmtpStage.Other, command, Replies.Help);
+                Reply(SmtpStage.Other, command, _engine.GetHelpReply(IsSecure, _authUser is not null));
                 break;
             case "STARTTLS":
                 StartTls(args, command);

@@ -196,6 +196,28 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task HelpListsStartTlsAndAuthWhenTheSessionOffersThem()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o =>
+        {
+            o.Tls = SmtpTlsMode.StartTls;
+            o.AllowInsecureAuthentication = true;
+            o.Users["alice"] = "secret";
+        });
+        var reply = await smtp.CommandAsync("HELP");
+        Assert.StartsWith("214-2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH\n", reply);
+    }
+
+    [Fact]
+    public async Task HelpListsNeitherStartTlsNorAuthWhenTheSessionDoesNotOfferThem()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        var reply = await smtp.CommandAsync("HELP");
+        Assert.DoesNotContain("STARTTLS", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("AUTH", reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExpnIsNotImplemented502()
     {
         await using var smtp = await InMemorySmtp.StartWithEhloAsync();
