@@ -1,14 +1,15 @@
 namespace SmtpFixture;
 
 /// <summary>
-/// Reports that a policy or callback threw while the server was answering a client (the client got <c>451 4.3.0</c>).
+/// Reports that a policy or callback threw while the server was answering a client, who got a temporary (4xx) reply:
+/// <c>451 4.3.0</c> for a policy, <c>454 4.7.0</c> for the credential validator. Each inner exception names the reply.
 /// Raised by the next <c>WaitFor…</c> call or by disposal, so that a broken policy never goes unnoticed.
 /// </summary>
 public sealed class SmtpPolicyException : AggregateException
 {
     /// <summary>Creates the exception from the errors the server caught.</summary>
     public SmtpPolicyException(IEnumerable<Exception> errors)
-        : base("A policy threw while the SMTP server was answering; the client was answered 451 4.3.0.", errors)
+        : base("A policy or callback threw while the SMTP server was answering; the client got a temporary (4xx) reply, named in each error.", errors)
     {
     }
 

@@ -111,7 +111,7 @@ internal sealed partial class SmtpSession
             catch (Exception ex)
             {
                 Log.PolicyFailed(_log, _id, policy.Name, stage, ex);
-                _engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {_id}: {ex.Message}", ex));
+                _engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {_id} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
                 return (SmtpVerdict.Respond(Replies.PolicyFailed), policy.Name);
             }
 

@@ -333,7 +333,7 @@ internal sealed partial class SmtpSession
         {
             // The test's validator is broken: the client gets a temporary failure and the test hears about it.
             Log.CredentialValidatorFailed(_log, _id, ex);
-            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id}: {ex.Message}", ex));
+            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {SecurityReplies.TemporaryAuthFailure.Code} {SecurityReplies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
             Reply(stage, command, SecurityReplies.TemporaryAuthFailure);
             return;
         }

@@ -313,6 +313,22 @@ public sealed class AuthReplyTests
     }
 
     [Fact]
+    public async Task TheErrorFromAThrowingValidatorNamesThe454ReplyNotThePolicyFailure451()
+    {
+        await using var smtp = await InMemorySmtp.StartAsync(o =>
+        {
+            o.AllowInsecureAuthentication = true;
+            o.ValidateCredentials = _ => throw new InvalidOperationException("broken validator");
+        });
+        var wait = smtp.Store.WaitForMessageAsync(null, TimeSpan.FromSeconds(10), () => string.Empty, CancellationToken.None);
+        await smtp.CommandAsync("EHLO client.example");
+        await smtp.CommandAsync("AUTH PLAIN " + B64("\0alice\0" + Password));
+        var error = await Assert.ThrowsAsync<SmtpPolicyException>(() => wait);
+        Assert.Contains("454 4.7.0", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("451", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CredentialsMatchTheCramMd5ExampleOfRfc2195()
     {
         var credentials = SmtpCredentials.ForDigest("CRAM-MD5", "tim", "<1896.697170952@postoffice.reston.mci.net>", "b913a602c7eda7a495b4e6e7334d3890");
