@@ -40,4 +40,21 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "[{SessionId}] policy {Policy} threw at {Stage}; answered 451 4.3.0")]
     public static partial void PolicyFailed(ILogger logger, string sessionId, string policy, SmtpStage stage, Exception exception);
+
+    /// <summary>
+    /// Runs a log call made while handling a failure. A user's logger that throws there must not turn one handled
+    /// failure into a faulted session (or a faulted server disposal): the exception is dropped.
+    /// </summary>
+    public static void WhileHandlingFailure<TState>(Action<TState> log, TState state)
+    {
+        try
+        {
+            log(state);
+        }
+#pragma warning disable CA1031 // Any exception from the user's logger: there is nowhere left to report it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 }

@@ -110,8 +110,8 @@ internal sealed partial class SmtpSession
             }
             catch (Exception ex)
             {
-                Log.PolicyFailed(_log, _id, policy.Name, stage, ex);
                 _engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {_id} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
+                Log.WhileHandlingFailure(static x => Log.PolicyFailed(x.Item1, x.Item2, x.Item3, x.Item4, x.Item5), (_log, _id, policy.Name, stage, ex));
                 return (SmtpVerdict.Respond(Replies.PolicyFailed), policy.Name);
             }
 

@@ -332,7 +332,7 @@ internal sealed partial class SmtpSession
         catch (Exception ex)
         {
             // The test's validator is broken: the client gets a temporary failure and the test hears about it.
-            Log.CredentialValidatorFailed(_log, _id, ex);
+            Log.WhileHandlingFailure(static x => Log.CredentialValidatorFailed(x.Item1, x.Item2, x.Item3), (_log, _id, ex));
             _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {SecurityReplies.TemporaryAuthFailure.Code} {SecurityReplies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
             Reply(stage, command, SecurityReplies.TemporaryAuthFailure);
             return;

@@ -130,12 +130,12 @@ internal sealed partial class SmtpSession
         }
         catch (Exception ex) when (IsConnectionError(ex))
         {
-            Log.ConnectionLost(_log, _id, ex.Message);
+            Log.WhileHandlingFailure(static x => Log.ConnectionLost(x.Item1, x.Item2, x.Item3), (_log, _id, ex.Message));
         }
         catch (Exception ex)
         {
             // A bug in the engine: never let it escape into the listener; the client sees the connection close.
-            Log.SessionFailed(_log, _id, ex);
+            Log.WhileHandlingFailure(static x => Log.SessionFailed(x.Item1, x.Item2, x.Item3), (_log, _id, ex));
         }
         finally
         {

@@ -129,7 +129,7 @@ internal sealed class SmtpListener : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log.SessionFailed(_engine.Logger, "-", ex);
+            Log.WhileHandlingFailure(static x => Log.SessionFailed(x.Item1, "-", x.Item2), (_engine.Logger, ex));
         }
         finally
         {

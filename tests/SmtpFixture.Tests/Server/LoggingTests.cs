@@ -51,6 +51,23 @@ public sealed class LoggingTests
         Assert.Contains(records, r => r.Id.Id == 2 && r.Level == LogLevel.Information);
     }
 
+    [Fact]
+    public async Task ALoggerThatThrowsWhileAFailureIsLoggedDoesNotFaultTheSession()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o =>
+        {
+            o.LoggerFactory = new ThrowingLoggerFactory();
+            o.Policies.Add(new ThrowingPolicy());
+        });
+        var wait = smtp.Store.WaitForMessageAsync(null, TimeSpan.FromSeconds(10), () => string.Empty, CancellationToken.None);
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        Assert.StartsWith("451 4.3.0 ", await smtp.CommandAsync("RCPT TO:<b@example.com>"));
+        Assert.StartsWith("250 ", await smtp.CommandAsync("NOOP"));
+        await Assert.ThrowsAsync<SmtpPolicyException>(() => wait);
+        await smtp.CommandAsync("QUIT");
+        await smtp.Session.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private static class CommandTestsAccess
     {
         public static Task SendMessageAsync(InMemorySmtp smtp) => Protocol.CommandTests.SendMessageAsync(smtp, "Subject: t\r\n\r\nbody\r\n");
@@ -61,6 +78,32 @@ public sealed class LoggingTests
         public ILogger CreateLogger(string categoryName) => new FakeLogger(collector, categoryName);
 
         public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class ThrowingPolicy : SmtpFixture.Policies.SmtpPolicy
+    {
+        public override ValueTask<SmtpFixture.Policies.SmtpVerdict> OnRcptToAsync(SmtpFixture.Policies.SmtpPolicyContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("policy failure in a test");
+    }
+
+    /// <summary>A logger that throws for every error it is asked to log, as a broken sink would.</summary>
+    private sealed class ThrowingLoggerFactory : ILoggerFactory, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            throw new InvalidOperationException("the log sink is broken");
 
         public void Dispose()
         {
