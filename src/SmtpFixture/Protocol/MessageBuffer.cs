@@ -8,26 +8,37 @@ namespace SmtpFixture.Protocol;
 /// </summary>
 internal sealed class MessageBuffer : IDisposable
 {
+    private readonly long _ceiling;
     private byte[] _buffer = [];
     private long _limit;
+
+    public MessageBuffer()
+        : this(Array.MaxLength)
+    {
+    }
+
+    /// <summary>Creates a buffer that never stores more than <paramref name="ceiling"/> bytes (tests use a small one).</summary>
+    internal MessageBuffer(long ceiling) => _ceiling = ceiling;
 
     /// <summary>The bytes received so far, stored or not.</summary>
     public long Length { get; private set; }
 
     /// <summary>Whether more than the limit arrived (the excess was discarded).</summary>
-    public bool Overflowed => _limit > 0 && Length > _limit;
+    public bool Overflowed => Length > _limit;
 
     /// <summary>Starts a new message with the given limit (0 = none).</summary>
     public void Start(long limit)
     {
-        _limit = limit;
+        // Without a limit, the largest array is one: beyond it the message is refused (552 5.3.4) like an oversized
+        // one, rather than the buffer throwing.
+        _limit = limit > 0 && limit < _ceiling ? limit : _ceiling;
         Length = 0;
     }
 
     public void Append(ReadOnlySpan<byte> bytes)
     {
         var newLength = Length + bytes.Length;
-        if (_limit > 0 && newLength > _limit)
+        if (newLength > _limit)
         {
             Length = newLength;
             return;
