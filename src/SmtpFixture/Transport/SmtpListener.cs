@@ -85,12 +85,14 @@ internal sealed class SmtpListener : IAsyncDisposable
     {
         // Yield so that Start returns at once; the socket already queues connections.
         await Task.Yield();
+        var failures = 0;
         while (!_shutdown.IsCancellationRequested)
         {
             Socket client;
             try
             {
                 client = await _socket.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+                failures = 0;
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -99,13 +101,35 @@ internal sealed class SmtpListener : IAsyncDisposable
                     return;
                 }
 
-                // ECONNABORTED and friends: a client gave up between SYN and accept; keep serving.
+                // ECONNABORTED and friends: a client gave up between SYN and accept; keep serving. A persistent error
+                // (EMFILE: the process is out of file descriptors) fails every accept at once, and retrying at once
+                // would spin a core until a descriptor frees up: back off from the second failure in a row, growing
+                // to 1 s. Real time on purpose: an injected test clock that is not advanced would stop accepting.
+                if (++failures > 1 && !await BackOffAsync(failures).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 continue;
             }
 
             var session = RunSessionAsync(client);
             _sessions.TryAdd(session, true);
             _ = session.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(t, out _), _sessions, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Waits 10 ms, 20 ms, … up to 1 s; false when shutdown interrupts the wait.</summary>
+    private async Task<bool> BackOffAsync(int failures)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(failures - 2, 7))), _shutdown.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
