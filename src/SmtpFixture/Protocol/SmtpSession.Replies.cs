@@ -155,12 +155,41 @@ internal sealed partial class SmtpSession
         _close |= verdict.CloseAfterReply;
     }
 
+    /// <summary>
+    /// Records the 421 that ends a session the server cuts off (timeout, shutdown), before it is sent. On a transaction
+    /// under way it is the last exchange, and the attempt reads as Aborted: the client was not refused, it ran out of
+    /// time or the server went away (a refusal earlier in the attempt still makes it Refused, as for RSET). A timeout
+    /// outside a transaction becomes an Aborted attempt of its own; a shutdown there is not worth one.
+    /// </summary>
+    private void RecordServerClosing(CloseReason reason, SmtpReply reply)
+    {
+        var command = reason switch
+        {
+            CloseReason.Idle => "<idle timeout>",
+            CloseReason.DataTimeout => "<data timeout>",
+            _ => "<server shutting down>",
+        };
+        var exchange = new SmtpExchange(_mode == InputMode.Commands ? SmtpStage.Other : SmtpStage.Data, command, reply, null, _engine.Time.GetUtcNow());
+        if (_attempt is { Outcome: SmtpAttemptOutcome.InProgress } attempt)
+        {
+            // Decided before the 421 is added, which would otherwise count as a refusal.
+            var outcome = attempt.HasRefusal ? SmtpAttemptOutcome.Refused : SmtpAttemptOutcome.Aborted;
+            attempt.Add(exchange);
+            attempt.Complete(outcome);
+        }
+        else if (reason != CloseReason.Shutdown)
+        {
+            var standalone = NewAttempt();
+            standalone.Add(exchange);
+            standalone.Complete(SmtpAttemptOutcome.Aborted);
+        }
+    }
+
     /// <summary>Sends a last 421 when the server closes the session (shutdown, timeouts), bounded so a dead client cannot stall it.</summary>
     private async Task SayGoodbyeAsync(SmtpReply reply)
     {
         try
         {
-            Record(SmtpStage.Other, "<server closing>", reply, null);
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             Write(reply);
             await Output.FlushAsync(bound.Token).ConfigureAwait(false);

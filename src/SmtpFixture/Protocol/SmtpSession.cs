@@ -139,22 +139,29 @@ internal sealed partial class SmtpSession
         }
         finally
         {
+            if (reason != CloseReason.None)
+            {
+                RecordServerClosing(reason, GoodbyeFor(reason));
+            }
+
             EndTransaction(SmtpAttemptOutcome.Aborted);
             _content.Dispose();
         }
 
         if (reason != CloseReason.None)
         {
-            await SayGoodbyeAsync(reason switch
-            {
-                CloseReason.Idle => Replies.IdleTimeout,
-                CloseReason.DataTimeout => Replies.DataTimeout,
-                _ => Replies.ShuttingDown,
-            }).ConfigureAwait(false);
+            await SayGoodbyeAsync(GoodbyeFor(reason)).ConfigureAwait(false);
         }
 
         Log.SessionEnded(_log, _id);
     }
+
+    private static SmtpReply GoodbyeFor(CloseReason reason) => reason switch
+    {
+        CloseReason.Idle => Replies.IdleTimeout,
+        CloseReason.DataTimeout => Replies.DataTimeout,
+        _ => Replies.ShuttingDown,
+    };
 
     private async Task<bool> GreetAsync(CancellationToken shutdown)
     {

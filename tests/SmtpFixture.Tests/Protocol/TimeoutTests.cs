@@ -1,3 +1,4 @@
+using SmtpFixture.Protocol;
 using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
@@ -48,6 +49,49 @@ public sealed class TimeoutTests
         Assert.StartsWith("421 4.4.2", await smtp.ReadToEndAsync());
         await smtp.Session.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(SmtpAttemptOutcome.Aborted, Assert.Single(smtp.Store.Attempts).Outcome);
+    }
+
+    [Fact]
+    public async Task TheIdleTimeout421IsRecordedAsTheLastExchangeOfTheAbortedTransaction()
+    {
+        var time = new ObservableTimeProvider();
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.TimeProvider = time);
+        await smtp.CommandAsync("EHLO client.example");
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await time.WaitUntilArmedAsync();
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.StartsWith("421 4.4.2", await smtp.ReadToEndAsync());
+        var attempt = Assert.Single(smtp.Store.Attempts);
+        Assert.Equal(SmtpAttemptOutcome.Aborted, attempt.Outcome);
+        var last = attempt.Exchanges[^1];
+        Assert.Equal("<idle timeout>", last.Command);
+        Assert.Equal(Replies.IdleTimeout, last.Reply);
+    }
+
+    [Fact]
+    public async Task AnIdleTimeoutOutsideATransactionIsRecordedAsAnAbortedAttempt()
+    {
+        var time = new ObservableTimeProvider();
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.TimeProvider = time);
+        await smtp.CommandAsync("EHLO client.example");
+        await time.WaitUntilArmedAsync();
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.StartsWith("421 4.4.2", await smtp.ReadToEndAsync());
+        var attempt = Assert.Single(smtp.Store.Attempts);
+        Assert.Equal(SmtpAttemptOutcome.Aborted, attempt.Outcome);
+        Assert.Equal(421, Assert.Single(attempt.Exchanges).Reply.Code);
+    }
+
+    [Fact]
+    public async Task TheShutdown421IsRecordedOnTheTransactionItCutOff()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await smtp.ShutdownAsync();
+        Assert.StartsWith("421 4.3.2", await smtp.ReadToEndAsync());
+        var attempt = Assert.Single(smtp.Store.Attempts);
+        Assert.Equal(SmtpAttemptOutcome.Aborted, attempt.Outcome);
+        Assert.Equal(Replies.ShuttingDown, attempt.Exchanges[^1].Reply);
     }
 
     [Fact]
