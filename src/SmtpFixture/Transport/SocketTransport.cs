@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -7,6 +8,10 @@ namespace SmtpFixture.Transport;
 /// <summary>A transport over a connected socket, through a <see cref="NetworkStream"/> so that TLS can wrap it later.</summary>
 internal sealed class SocketTransport : ISmtpTransport
 {
+    // How long and how much the close waits for the client's remaining input (see DrainAsync).
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(1);
+    private const long DrainLimit = 1024 * 1024;
+
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
 
@@ -76,7 +81,8 @@ internal sealed class SocketTransport : ISmtpTransport
 
             // Completing the writer flushes what is left; that fails when the client has gone already.
             await Output.CompleteAsync().ConfigureAwait(false);
-            _socket.Shutdown(SocketShutdown.Both);
+            _socket.Shutdown(SocketShutdown.Send);
+            await DrainAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -96,6 +102,41 @@ internal sealed class SocketTransport : ISmtpTransport
 
             await _stream.DisposeAsync().ConfigureAwait(false);
             _socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reads and discards what the client still sends after our FIN, until it closes too (or a bound). Closing a socket
+    /// with unread input makes the kernel send RST (RFC 1122 §4.2.2.13) and drop what it has not sent yet: the last
+    /// reply (221 after QUIT, 421 at a timeout or shutdown) could be lost to a client that pipelined past it. Each
+    /// session drains on its own, so many idle sessions closing at shutdown wait at most the bound once, together;
+    /// the listener's ShutdownTimeout abort disposes the socket and ends a drain still running.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        using var bound = new CancellationTokenSource(DrainTimeout);
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            long drained = 0;
+            while (drained < DrainLimit)
+            {
+                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, bound.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                drained += read;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client neither closed nor stopped sending in time: close anyway.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
