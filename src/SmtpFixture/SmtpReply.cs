@@ -84,12 +84,13 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
     public override int GetHashCode() => HashCode.Combine(Code, EnhancedStatusCode, Text);
 
     /// <summary>Writes the reply in wire format, encoding is cached because most replies are shared instances.</summary>
-    internal void WriteTo(IBufferWriter<byte> writer, bool enhancedStatusCodes)
+    internal int WriteTo(IBufferWriter<byte> writer, bool enhancedStatusCodes)
     {
         var bytes = enhancedStatusCodes && EnhancedStatusCode is not null
             ? _withEnhanced ??= Encode(true)
             : _withoutEnhanced ??= Encode(false);
         writer.Write(bytes);
+        return bytes.Length;
     }
 
     private byte[] Encode(bool enhanced)

@@ -15,7 +15,7 @@ internal sealed partial class SmtpSession
     /// <returns>The position up to which the input was consumed.</returns>
     private async ValueTask<SequencePosition> ProcessAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
-        while (!_close && !_startTlsPending && buffer.Length > 0)
+        while (!_close && !_startTlsPending && buffer.Length > 0 && _unflushedBytes < FlushThreshold)
         {
             switch (_mode)
             {

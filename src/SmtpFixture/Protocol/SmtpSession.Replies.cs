@@ -23,7 +23,7 @@ internal sealed partial class SmtpSession
 
     private void Write(SmtpReply reply)
     {
-        reply.WriteTo(Output, _enhanced);
+        _unflushedBytes += reply.WriteTo(Output, _enhanced);
         _pendingOutput = true;
         if (_log.IsEnabled(LogLevel.Debug))
         {
@@ -144,6 +144,7 @@ internal sealed partial class SmtpSession
             if (_pendingOutput)
             {
                 _pendingOutput = false;
+                _unflushedBytes = 0;
                 await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 

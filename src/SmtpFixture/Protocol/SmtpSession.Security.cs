@@ -100,6 +100,7 @@ internal sealed partial class SmtpSession
 
         // The transport flushes the 220 before it starts the handshake.
         _pendingOutput = false;
+        _unflushedBytes = 0;
         if (discarded > 0)
         {
             Log.StartTlsInjectionDiscarded(_log, _id, discarded);

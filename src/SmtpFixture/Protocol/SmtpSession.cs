@@ -37,6 +37,11 @@ internal sealed partial class SmtpSession
     private bool _refusedAtConnect;
     private bool _close;
     private bool _pendingOutput;
+
+    // Reply bytes written since the last flush, counted here because PipeWriter.UnflushedBytes is not available on
+    // every writer. A client that pipelines without reading must not make the reply buffer grow without bound.
+    private long _unflushedBytes;
+    private const long FlushThreshold = 64 * 1024;
     private int _badCommands;
 
     // The current transaction (RFC 5321 §3.3); _mailFrom is null outside one.
@@ -213,6 +218,7 @@ internal sealed partial class SmtpSession
                 if (_pendingOutput)
                 {
                     _pendingOutput = false;
+                    _unflushedBytes = 0;
                     await Output.FlushAsync(readToken).ConfigureAwait(false);
                 }
 
@@ -223,7 +229,11 @@ internal sealed partial class SmtpSession
             var buffer = result.Buffer;
             var consumed = await ProcessAsync(buffer, shutdown).ConfigureAwait(false);
             var discarded = _startTlsPending ? buffer.Slice(consumed).Length : 0;
-            Input.AdvanceTo(consumed, buffer.End);
+
+            // Stopped with input left because enough replies piled up: flush them, then carry on with the same input
+            // (examined only up to what was consumed, so the next read returns at once).
+            var flushFirst = _unflushedBytes >= FlushThreshold && !_close && !_startTlsPending && !consumed.Equals(buffer.End);
+            Input.AdvanceTo(consumed, flushFirst ? consumed : buffer.End);
             if (_startTlsPending)
             {
                 // What followed STARTTLS is dropped with the plaintext reader; the next read is over TLS.
@@ -233,8 +243,8 @@ internal sealed partial class SmtpSession
             }
 
             // Unconsumed bytes are an incomplete line or chunk: only new input can complete them.
-            needMore = !consumed.Equals(buffer.End);
-            if (result.IsCompleted)
+            needMore = flushFirst || !consumed.Equals(buffer.End);
+            if (result.IsCompleted && !flushFirst)
             {
                 // The client closed its side: what is left is an incomplete line or incomplete content.
                 break;
@@ -244,6 +254,7 @@ internal sealed partial class SmtpSession
         if (_pendingOutput)
         {
             _pendingOutput = false;
+            _unflushedBytes = 0;
             timeout.CancelAfter(_options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer);
             await Output.FlushAsync(readToken).ConfigureAwait(false);
         }

@@ -52,6 +52,19 @@ public sealed class PipeliningTests
     }
 
     [Fact]
+    public async Task RepliesToAHugePipelinedBatchAreFlushedInBoundedPieces()
+    {
+        // 20,000 NOOPs arrive at once and make 280,000 bytes of replies: the server must not buffer them all before
+        // the first flush, however much input is still waiting.
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync();
+        var send = smtp.SendAsync(string.Concat(Enumerable.Repeat("NOOP\r\n", 20_000)) + "QUIT\r\n");
+        var replies = await smtp.ReadToEndAsync();
+        await send;
+        Assert.EndsWith("221 2.0.0 localhost closing connection\r\n", replies, StringComparison.Ordinal);
+        Assert.InRange(smtp.LargestFlush, 1, (64 * 1024) + 1024);
+    }
+
+    [Fact]
     public async Task EachCommandSentAloneIsFlushedAtOnce()
     {
         await using var smtp = await InMemorySmtp.StartWithEhloAsync();

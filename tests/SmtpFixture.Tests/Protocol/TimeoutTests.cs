@@ -132,14 +132,20 @@ public sealed class TimeoutTests
         {
             o.TimeProvider = time;
             o.DataTimeout = TimeSpan.FromMinutes(8);
+            o.IdleTimeout = TimeSpan.FromHours(1);
         });
         await smtp.CommandAsync("EHLO client.example");
 
-        // 5,000 NOOP replies are more than the pipe takes unread: the server blocks in its flush, with no timer armed,
-        // until the client reads. The clock passes the message's deadline meanwhile and is not advanced again.
-        var batch = "MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n" + string.Concat(Enumerable.Repeat("NOOP\r\n", 5000)) + "DATA\r\npartial\r\n";
+        // The server flushes every 64 KiB of replies, so the unread output is built up in two batches: 4,000 NOOP
+        // replies left unread, then a transaction whose replies push the pipe past what it takes unread. The server
+        // blocks in that flush, after DATA, until the client reads; the clock passes the message's deadline meanwhile.
+        var first = time.WhenNextArmed();
+        await smtp.SendAsync(string.Concat(Enumerable.Repeat("NOOP\r\n", 4000)));
+        await first;
+        var second = time.WhenNextArmed();
+        var batch = "MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n" + string.Concat(Enumerable.Repeat("NOOP\r\n", 1000)) + "DATA\r\npartial\r\n";
         await smtp.SendAsync(batch);
-        await smtp.WaitForOutputAsync();
+        await second;
         time.Advance(TimeSpan.FromMinutes(10));
         var output = await smtp.ReadToEndAsync();
         Assert.EndsWith("354 Start mail input; end with <CRLF>.<CRLF>\r\n421 4.4.2 Timeout waiting for message content, closing transmission channel\r\n", output);

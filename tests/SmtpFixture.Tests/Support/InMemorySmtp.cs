@@ -43,6 +43,9 @@ internal sealed class InMemorySmtp : IAsyncDisposable
     /// <summary>How many times the server flushed output that carried bytes.</summary>
     public int Flushes => _output.Flushes;
 
+    /// <summary>The most reply bytes the server wrote before one flush.</summary>
+    public long LargestFlush => _output.LargestFlush;
+
     /// <summary>Starts a session and reads the greeting.</summary>
     public static async Task<InMemorySmtp> StartAsync(Action<SmtpTestServerOptions>? configure = null, bool readGreeting = true)
     {
@@ -214,8 +217,11 @@ internal sealed class InMemorySmtp : IAsyncDisposable
     {
         private long _unflushed;
         private int _flushes;
+        private long _largestFlush;
 
         public int Flushes => Volatile.Read(ref _flushes);
+
+        public long LargestFlush => Volatile.Read(ref _largestFlush);
 
         public override void Advance(int bytes)
         {
@@ -237,6 +243,7 @@ internal sealed class InMemorySmtp : IAsyncDisposable
         {
             if (_unflushed > 0)
             {
+                Volatile.Write(ref _largestFlush, Math.Max(_largestFlush, _unflushed));
                 _unflushed = 0;
                 Interlocked.Increment(ref _flushes);
             }
