@@ -125,8 +125,13 @@ internal sealed class MessageStore
             _waiters.Clear();
         }
 
-        // With nobody waiting, the error stays for the next WaitFor… call or disposal to report.
-        var exception = failed.Count > 0 ? TakeErrors() : null;
+        if (failed.Count == 0)
+        {
+            // Nobody is waiting: keep the error for the next WaitFor… call or DisposeAsync to report.
+            return;
+        }
+
+        var exception = TakeErrors();
         if (exception is not null)
         {
             foreach (var waiter in failed)
