@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Policies;
 
 namespace SmtpFixture.Cli;
 
@@ -53,6 +54,21 @@ internal static class CliApp
         if (parseResult.GetValue(cli.MaxSize) is { } maxSize)
         {
             options.MaxMessageSize = maxSize;
+        }
+
+        if (parseResult.GetValue(cli.KnownRecipients) is { Length: > 0 } known)
+        {
+            options.Policies.Add(SmtpPolicies.KnownRecipients(known));
+        }
+
+        if (parseResult.GetValue(cli.Greylist) is { } delay)
+        {
+            options.Policies.Add(SmtpPolicies.Greylisting(delay));
+        }
+
+        if (parseResult.GetValue(cli.RateLimit) is { } rate)
+        {
+            options.Policies.Add(SmtpPolicies.RateLimit(rate.Limit, rate.Window));
         }
 
         using var loggerFactory = parseResult.GetValue(cli.Verbose) ? new StderrLoggerFactory(error, LogLevel.Debug) : null;

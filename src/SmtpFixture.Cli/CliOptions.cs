@@ -19,6 +19,23 @@ internal sealed class CliOptions
             v = bytes;
             return ok;
         }, "a size such as 10MB, 512KiB or 1048576", null);
+        Greylist.CustomParser = result => Parse<TimeSpan?>(result, (string s, out TimeSpan? v) =>
+        {
+            var ok = ValueParsers.TryParseDuration(s, out var delay);
+            v = delay;
+            return ok;
+        }, "a duration such as 30s, 5m or 1h", null);
+        RateLimit.CustomParser = result => Parse<(int, TimeSpan)?>(result, (string s, out (int, TimeSpan)? v) =>
+        {
+            var ok = ValueParsers.TryParseRate(s, out var limit, out var window);
+            v = (limit, window);
+            return ok;
+        }, "a rate such as 10/1m (messages per window)", null);
+        KnownRecipients.CustomParser = result => Parse<string[]?>(result, (string s, out string[]? v) =>
+        {
+            v = s.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return v.Length > 0;
+        }, "a comma-separated list of addresses and domains", null);
         SaveDir.Validators.Add(result =>
         {
             var dir = result.GetValueOrDefault<string?>();
@@ -39,7 +56,7 @@ internal sealed class CliOptions
             Environment.NewLine +
             "Exit codes: 0 after Ctrl-C or SIGTERM, 1 if it cannot listen, 2 for a bad option.")
         {
-            Host, Port, ServerName, MaxSize, SaveDir, Json, Verbose,
+            Host, Port, ServerName, MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose,
         };
     }
 
@@ -71,6 +88,28 @@ internal sealed class CliOptions
         Description = "The largest message accepted (advertised as SIZE; larger ones get 552 5.3.4): bytes, or a number " +
             "with KiB/MiB/GiB (powers of 1024) or KB/MB/GB (powers of 1000); 0 means no limit. Default 25MiB. Example: --max-size 10MB",
         HelpName = "SIZE",
+    };
+
+    public Option<TimeSpan?> Greylist { get; } = new("--greylist")
+    {
+        Description = "Greylist: the first RCPT TO of each (client, sender, recipient) gets 450 4.7.1 until DELAY has " +
+            "passed since that first try; retries after that are accepted. DELAY as 30s, 5m, 1h or 00:05:00. Example: --greylist 1m",
+        HelpName = "DELAY",
+    };
+
+    public Option<(int Limit, TimeSpan Window)?> RateLimit { get; } = new("--rate-limit")
+    {
+        Description = "Accept at most N messages per WINDOW from each client address; the next gets 421 4.7.0 and the " +
+            "connection is closed. Example: --rate-limit 10/1m",
+        HelpName = "N/WINDOW",
+    };
+
+    public Option<string[]?> KnownRecipients { get; } = new("--known-recipients")
+    {
+        Description = "Accept only these recipients, comma-separated; '@example.com' or 'example.com' accepts a whole " +
+            "domain. Others get 550 5.1.1 User unknown. Example: --known-recipients alice@example.com,@example.org",
+        HelpName = "LIST",
+        Arity = ArgumentArity.ExactlyOne,
     };
 
     public Option<string?> SaveDir { get; } = new("--save-dir")

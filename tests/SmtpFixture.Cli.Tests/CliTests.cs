@@ -89,6 +89,55 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task KnownRecipientsRefusesOthersWith550AndPrintsTheRefusedEvent()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--json", "--known-recipients", "alice@example.com,@example.org");
+        var port = (await cli.ReadEventAsync("listening")).GetProperty("port").GetInt32();
+
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => SendAsync(port, "mallory@example.com", "Who?"));
+        await SendAsync(port, "anyone@example.org", "Known domain");
+
+        Assert.Equal(SmtpErrorCode.RecipientNotAccepted, error.ErrorCode);
+        Assert.Equal(550, (int)error.StatusCode);
+        var refused = await cli.ReadEventAsync("refused");
+        Assert.Equal("RcptTo", refused.GetProperty("stage").GetString());
+        Assert.Equal("mallory@example.com", refused.GetProperty("address").GetString());
+        Assert.StartsWith("550 5.1.1", refused.GetProperty("reply").GetString(), StringComparison.Ordinal);
+        Assert.Equal("KnownRecipients", refused.GetProperty("by").GetString());
+        var message = await cli.ReadEventAsync("message");
+        Assert.Equal(["anyone@example.org"], message.GetProperty("to").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task GreylistDefersTheFirstTryWith450()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--json", "--greylist", "1h");
+        var port = (await cli.ReadEventAsync("listening")).GetProperty("port").GetInt32();
+
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => SendAsync(port, "alice@example.com", "Greylisted"));
+
+        Assert.Equal(450, (int)error.StatusCode);
+        var refused = await cli.ReadEventAsync("refused");
+        Assert.StartsWith("450 4.7.1", refused.GetProperty("reply").GetString(), StringComparison.Ordinal);
+        Assert.Equal("alice@example.com", refused.GetProperty("address").GetString());
+    }
+
+    [Fact]
+    public async Task RateLimitAnswers421OverTheLimit()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--json", "--rate-limit", "1/1h");
+        var port = (await cli.ReadEventAsync("listening")).GetProperty("port").GetInt32();
+
+        await SendAsync(port, "alice@example.com", "First");
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => SendAsync(port, "alice@example.com", "Second"));
+
+        Assert.Equal(421, (int)error.StatusCode);
+        var refused = await cli.ReadEventAsync("refused");
+        Assert.StartsWith("421 4.7.0", refused.GetProperty("reply").GetString(), StringComparison.Ordinal);
+        Assert.Equal("RateLimit", refused.GetProperty("by").GetString());
+    }
+
+    [Fact]
     public async Task SigtermStopsTheServerGracefullyWithExitCode0()
     {
         await using var cli = CliProcess.Start("--port", "0", "--json");
@@ -104,6 +153,8 @@ public sealed class CliTests
     [InlineData("--port", "not-a-number")]
     [InlineData("--max-size", "12 parsecs")]
     [InlineData("--no-such-option")]
+    [InlineData("--greylist", "soon")]
+    [InlineData("--rate-limit", "lots")]
     public async Task ABadOptionExitsWithCode2AndAClearError(params string[] args)
     {
         await using var cli = CliProcess.Start(args);
@@ -137,7 +188,7 @@ public sealed class CliTests
             .ToArray();
         Assert.NotEmpty(optionLines);
         Assert.All(optionLines, l => Assert.Contains("Example: -", l, StringComparison.Ordinal));
-        foreach (var option in new[] { "--host", "--port", "--max-size", "--save-dir", "--json", "--verbose" })
+        foreach (var option in new[] { "--host", "--port", "--max-size", "--greylist", "--rate-limit", "--known-recipients", "--save-dir", "--json", "--verbose" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
