@@ -16,7 +16,7 @@ public enum TransportSecurity
 }
 
 /// <summary>Where and how notifications are sent.</summary>
-public sealed class NotificationSettings
+public sealed record NotificationSettings
 {
     public required string Host { get; init; }
 
