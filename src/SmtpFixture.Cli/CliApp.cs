@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Policies;
 
@@ -54,6 +56,29 @@ internal static class CliApp
         if (parseResult.GetValue(cli.MaxSize) is { } maxSize)
         {
             options.MaxMessageSize = maxSize;
+        }
+
+        options.Tls = parseResult.GetValue(cli.Tls);
+        options.RequireTls = parseResult.GetValue(cli.RequireTls);
+        options.RequireAuthentication = parseResult.GetValue(cli.RequireAuth);
+        options.AllowInsecureAuthentication = parseResult.GetValue(cli.AllowInsecureAuth);
+        foreach (var user in parseResult.GetValue(cli.Users) ?? [])
+        {
+            ValueParsers.TryParseUser(user, out var name, out var password);
+            options.Users[name] = password;
+        }
+
+        if (parseResult.GetValue(cli.Certificate) is { } certificatePath)
+        {
+            try
+            {
+                options.Certificate = LoadCertificate(certificatePath, parseResult.GetValue(cli.CertificatePassword));
+            }
+            catch (CryptographicException ex)
+            {
+                await error.WriteLineAsync($"smtp-fixture: cannot load --cert '{certificatePath}': {ex.Message}").ConfigureAwait(false);
+                return BadOption;
+            }
         }
 
         if (parseResult.GetValue(cli.KnownRecipients) is { Length: > 0 } known)
@@ -110,7 +135,7 @@ internal static class CliApp
             server.MessageReceived += (_, e) => events.Message(e.Message, Save(e.Message, saveDir, error));
             server.CommandRefused += (_, e) => events.Refused(e);
             events.Listening(server, Describe(options));
-            if (!IPAddress.IsLoopback(options.Address))
+            if (!IPAddress.IsLoopback(options.Address) && !options.RequireAuthentication)
             {
                 // Issue 9's secure default: a server reachable from other machines that takes mail from anyone.
                 await error.WriteLineAsync(
@@ -142,7 +167,32 @@ internal static class CliApp
         return Success;
     }
 
-    private static string Describe(SmtpTestServerOptions options) => "no TLS, no AUTH";
+    /// <summary>How the server is secured, for the listening line: e.g. <c>STARTTLS, AUTH required (1 user)</c>.</summary>
+    private static string Describe(SmtpTestServerOptions options)
+    {
+        var tls = options.Tls switch
+        {
+            SmtpTlsMode.StartTls => options.RequireTls ? "STARTTLS required" : "STARTTLS",
+            SmtpTlsMode.Implicit => "implicit TLS",
+            _ => "no TLS",
+        };
+        var users = options.Users.Count == 1 ? "1 user" : string.Create(CultureInfo.InvariantCulture, $"{options.Users.Count} users");
+        var auth = options.Users.Count == 0 ? "no AUTH" : options.RequireAuthentication ? $"AUTH required ({users})" : $"AUTH ({users})";
+        return tls + ", " + auth;
+    }
+
+    /// <summary>Loads a PKCS#12 file with its private key, which the TLS handshake needs.</summary>
+    private static X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
+        if (!certificate.HasPrivateKey)
+        {
+            certificate.Dispose();
+            throw new CryptographicException("the file has no private key.");
+        }
+
+        return certificate;
+    }
 
     /// <summary>Saves the message before the client hears 250, so that every accepted message is on disk.</summary>
     private static string? Save(ReceivedMessage message, string? saveDir, TextWriter error)

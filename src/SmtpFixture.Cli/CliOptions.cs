@@ -36,6 +36,34 @@ internal sealed class CliOptions
             v = s.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             return v.Length > 0;
         }, "a comma-separated list of addresses and domains", null);
+        Tls.CustomParser = result => Parse(result, (string s, out SmtpTlsMode v) =>
+        {
+            v = s.Trim().ToUpperInvariant() switch
+            {
+                "STARTTLS" => SmtpTlsMode.StartTls,
+                "IMPLICIT" => SmtpTlsMode.Implicit,
+                "NONE" => SmtpTlsMode.None,
+                _ => (SmtpTlsMode)(-1),
+            };
+            return Enum.IsDefined(v);
+        }, "'starttls', 'implicit' or 'none'", SmtpTlsMode.None);
+        Certificate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } path && !File.Exists(path))
+            {
+                result.AddError($"--cert: no file '{path}'.");
+            }
+        });
+        Users.Validators.Add(result =>
+        {
+            foreach (var user in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!ValueParsers.TryParseUser(user, out _, out _))
+                {
+                    result.AddError($"--user: '{user}' is not NAME:PASSWORD.");
+                }
+            }
+        });
         SaveDir.Validators.Add(result =>
         {
             var dir = result.GetValueOrDefault<string?>();
@@ -53,11 +81,17 @@ internal sealed class CliOptions
             "  smtp-fixture                                   listen on 127.0.0.1:2525" + Environment.NewLine +
             "  smtp-fixture --port 0 --json                   an ephemeral port, reported as {\"event\":\"listening\",...}" + Environment.NewLine +
             "  smtp-fixture --save-dir mail --max-size 10MB   keep each message as mail/<id>.eml" + Environment.NewLine +
+            "  smtp-fixture --tls starttls --user app:secret --require-auth" + Environment.NewLine +
+            "                                                 submission-like: STARTTLS with a generated certificate, AUTH required" + Environment.NewLine +
+            "  smtp-fixture --greylist 1m --known-recipients alice@example.com --rate-limit 10/1m" + Environment.NewLine +
+            "                                                 answer like a strict MTA: 450 first, 550 for strangers, 421 when too fast" + Environment.NewLine +
             Environment.NewLine +
             "Exit codes: 0 after Ctrl-C or SIGTERM, 1 if it cannot listen, 2 for a bad option.")
         {
-            Host, Port, ServerName, MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose,
+            Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
+            MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose,
         };
+        Root.Validators.Add(ValidateCombinations);
     }
 
     public RootCommand Root { get; }
@@ -81,6 +115,49 @@ internal sealed class CliOptions
     {
         Description = "The name given in the greeting and the EHLO reply. Example: --server-name mx.test",
         HelpName = "NAME",
+    };
+
+    public Option<SmtpTlsMode> Tls { get; } = new("--tls")
+    {
+        Description = "Offer TLS: 'starttls' (plain first, upgraded with STARTTLS, like port 587) or 'implicit' (TLS from " +
+            "the first byte, like port 465), with a certificate for localhost generated at start unless --cert is given. " +
+            "The listening line shows its SHA-1 thumbprint for clients to pin. Example: --tls starttls",
+        HelpName = "MODE",
+    };
+
+    public Option<string?> Certificate { get; } = new("--cert")
+    {
+        Description = "The server certificate with its private key, as a PKCS#12 (.pfx/.p12) file; needs --tls. Example: --cert server.pfx",
+        HelpName = "PATH",
+    };
+
+    public Option<string?> CertificatePassword { get; } = new("--cert-password")
+    {
+        Description = "The password of the --cert file. Example: --cert-password changeit",
+        HelpName = "PASSWORD",
+    };
+
+    public Option<string[]> Users { get; } = new("--user")
+    {
+        Description = "Accept AUTH (PLAIN, LOGIN, CRAM-MD5, XOAUTH2) for this user; repeat for more users. PLAIN, LOGIN and " +
+            "XOAUTH2 are offered only over TLS unless --allow-insecure-auth. Example: --user app:secret --user ops:hunter2",
+        HelpName = "NAME:PASSWORD",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool> RequireAuth { get; } = new("--require-auth")
+    {
+        Description = "Refuse mail from clients that have not authenticated: 530 5.7.0 at MAIL FROM; needs --user. Example: --require-auth",
+    };
+
+    public Option<bool> RequireTls { get; } = new("--require-tls")
+    {
+        Description = "Refuse MAIL FROM and AUTH outside TLS: 530 5.7.0; needs --tls. Example: --tls starttls --require-tls",
+    };
+
+    public Option<bool> AllowInsecureAuth { get; } = new("--allow-insecure-auth")
+    {
+        Description = "Also offer PLAIN, LOGIN and XOAUTH2 without TLS, so clients can send passwords in clear text. Example: --allow-insecure-auth",
     };
 
     public Option<long?> MaxSize { get; } = new("--max-size")
@@ -131,6 +208,44 @@ internal sealed class CliOptions
     };
 
     private delegate bool TryParse<T>(string text, out T value);
+
+    /// <summary>Options that only make sense together: reported as parse errors, so they exit with code 2.</summary>
+    private void ValidateCombinations(CommandResult result)
+    {
+        var tls = ValueOf(result, Tls);
+        if (ValueOf(result, Certificate) is not null && tls == SmtpTlsMode.None)
+        {
+            result.AddError("--cert needs --tls starttls or --tls implicit.");
+        }
+
+        if (ValueOf(result, CertificatePassword) is not null && ValueOf(result, Certificate) is null)
+        {
+            result.AddError("--cert-password needs --cert.");
+        }
+
+        if (ValueOf(result, RequireTls) && tls == SmtpTlsMode.None)
+        {
+            result.AddError("--require-tls needs --tls starttls or --tls implicit.");
+        }
+
+        if (ValueOf(result, RequireAuth) && (ValueOf(result, Users) ?? []).Length == 0)
+        {
+            result.AddError("--require-auth needs at least one --user NAME:PASSWORD.");
+        }
+    }
+
+    /// <summary>An option's value, or its default when the value itself is malformed (that error is reported already).</summary>
+    private static T? ValueOf<T>(CommandResult result, Option<T> option)
+    {
+        try
+        {
+            return result.GetValue(option);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
 
     private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, T fallback)
     {

@@ -42,6 +42,12 @@ internal sealed class EventSink : IAsyncDisposable
                 w.WriteString("host", server.Host);
                 w.WriteNumber("port", server.Port);
                 w.WriteString("security", security);
+                w.WriteString("tls", server.Options.Tls switch { SmtpTlsMode.StartTls => "starttls", SmtpTlsMode.Implicit => "implicit", _ => "none" });
+                w.WriteBoolean("auth", server.Options.Users.Count > 0);
+                if (server.Certificate is { } certificate)
+                {
+                    w.WriteString("certificateThumbprint", certificate.Thumbprint);
+                }
             });
         }
         else
@@ -49,7 +55,8 @@ internal sealed class EventSink : IAsyncDisposable
             var endPoint = server.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
                 ? $"[{server.Host}]:{server.Port}"
                 : $"{server.Host}:{server.Port}";
-            _lines.Writer.TryWrite($"smtp-fixture listening on {endPoint} ({security}); press Ctrl-C to stop.");
+            var pin = server.Certificate is { } certificate ? $" Certificate SHA-1 thumbprint: {certificate.Thumbprint}." : string.Empty;
+            _lines.Writer.TryWrite($"smtp-fixture listening on {endPoint} ({security}); press Ctrl-C to stop.{pin}");
         }
     }
 

@@ -138,6 +138,76 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task StartTlsWithRequiredAuthAcceptsAnAuthenticatedClientThatPinsTheReportedCertificate()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--json", "--tls", "starttls", "--user", "app:s3cret", "--require-auth");
+        var listening = await cli.ReadEventAsync("listening");
+        var port = listening.GetProperty("port").GetInt32();
+        var thumbprint = listening.GetProperty("certificateThumbprint").GetString();
+        Assert.Equal("starttls", listening.GetProperty("tls").GetString());
+        Assert.True(listening.GetProperty("auth").GetBoolean());
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("app@example.com"));
+        message.To.Add(MailboxAddress.Parse("alice@example.com"));
+        message.Subject = "Over TLS";
+        message.Body = new TextPart("plain") { Text = "Secret." };
+        using (var client = new SmtpClient())
+        {
+            client.ServerCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == thumbprint;
+            await client.ConnectAsync("127.0.0.1", port, MailKit.Security.SecureSocketOptions.StartTls);
+            await client.AuthenticateAsync("app", "s3cret");
+            await client.SendAsync(message);
+            await client.DisconnectAsync(true);
+        }
+
+        var received = await cli.ReadEventAsync("message");
+        Assert.Equal("Over TLS", received.GetProperty("subject").GetString());
+        Assert.DoesNotContain("s3cret", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImplicitTlsServesTheCertificateGivenWithCert()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=cli-test", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var pfx = Path.Combine(Path.GetTempPath(), "smtp-fixture-cli-" + Guid.NewGuid().ToString("N") + ".pfx");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "pfx-password"));
+        try
+        {
+            await using var cli = CliProcess.Start("--port", "0", "--json", "--tls", "implicit", "--cert", pfx, "--cert-password", "pfx-password");
+            var listening = await cli.ReadEventAsync("listening");
+
+            Assert.Equal("implicit", listening.GetProperty("tls").GetString());
+            Assert.Equal(certificate.Thumbprint, listening.GetProperty("certificateThumbprint").GetString());
+            using var client = new SmtpClient();
+            client.ServerCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.Thumbprint;
+            await client.ConnectAsync("127.0.0.1", listening.GetProperty("port").GetInt32(), MailKit.Security.SecureSocketOptions.SslOnConnect);
+            Assert.True(client.IsSecure);
+            await client.DisconnectAsync(true);
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
+
+    [Fact]
+    public async Task WithRequiredAuthAnUnauthenticatedSenderIsRefusedWith530()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--json", "--user", "app:s3cret", "--require-auth");
+        var port = (await cli.ReadEventAsync("listening")).GetProperty("port").GetInt32();
+
+        // MailKit turns a 530 into ServiceNotAuthenticatedException.
+        await Assert.ThrowsAsync<MailKit.ServiceNotAuthenticatedException>(() => SendAsync(port, "alice@example.com", "Anonymous"));
+
+        var refused = await cli.ReadEventAsync("refused");
+        Assert.Equal("MailFrom", refused.GetProperty("stage").GetString());
+        Assert.StartsWith("530 5.7.0", refused.GetProperty("reply").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigtermStopsTheServerGracefullyWithExitCode0()
     {
         await using var cli = CliProcess.Start("--port", "0", "--json");
@@ -155,6 +225,11 @@ public sealed class CliTests
     [InlineData("--no-such-option")]
     [InlineData("--greylist", "soon")]
     [InlineData("--rate-limit", "lots")]
+    [InlineData("--tls", "sometimes")]
+    [InlineData("--user", "nopassword")]
+    [InlineData("--require-auth")]
+    [InlineData("--require-tls")]
+    [InlineData("--cert", "/no/such/file.pfx", "--tls", "starttls")]
     public async Task ABadOptionExitsWithCode2AndAClearError(params string[] args)
     {
         await using var cli = CliProcess.Start(args);
@@ -188,7 +263,7 @@ public sealed class CliTests
             .ToArray();
         Assert.NotEmpty(optionLines);
         Assert.All(optionLines, l => Assert.Contains("Example: -", l, StringComparison.Ordinal));
-        foreach (var option in new[] { "--host", "--port", "--max-size", "--greylist", "--rate-limit", "--known-recipients", "--save-dir", "--json", "--verbose" })
+        foreach (var option in new[] { "--host", "--port", "--tls", "--cert", "--cert-password", "--user", "--require-auth", "--require-tls", "--allow-insecure-auth", "--max-size", "--greylist", "--rate-limit", "--known-recipients", "--save-dir", "--json", "--verbose" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
