@@ -1,5 +1,7 @@
+using FluentAssertions;
 using Microsoft.Extensions.Time.Testing;
 using SmtpFixture;
+using SmtpFixture.FluentAssertions;
 using SmtpFixture.Policies;
 
 namespace NotificationService.Tests;
@@ -60,9 +62,8 @@ public sealed class DeliveryFailureTests
         Assert.Equal(1, error.Attempts);
         Assert.Equal(0, deferrals);
         Assert.Empty(server.Messages);
-        var refusal = Assert.Single(server.Attempts.SelectMany(a => a.Refusals));
-        Assert.Equal("RCPT TO:<nobody@example.com>", refusal.Command);
-        Assert.Equal("5.1.1", refusal.Reply.EnhancedStatusCode);
+        server.Should().HaveRefused(550, SmtpStage.RcptTo)
+            .Which.Command.Should().Be("RCPT TO:<nobody@example.com>");
     }
 
     [Fact]

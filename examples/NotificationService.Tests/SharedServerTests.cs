@@ -1,8 +1,10 @@
+using SmtpFixture.Xunit;
+
 namespace NotificationService.Tests;
 
 /// <summary>A collection fixture: one server for every class in the collection; the classes run one after another.</summary>
 [CollectionDefinition(Name)]
-public sealed class SharedMailServer : ICollectionFixture<MailServerFixture>
+public sealed class SharedMailServer : ICollectionFixture<SmtpServerFixture>
 {
     public const string Name = "shared mail server";
 }
@@ -10,24 +12,24 @@ public sealed class SharedMailServer : ICollectionFixture<MailServerFixture>
 [Collection(SharedMailServer.Name)]
 public sealed class PasswordResetTests
 {
-    private readonly MailServerFixture _mail;
+    private readonly SmtpServerFixture _mail;
 
-    public PasswordResetTests(MailServerFixture mail)
+    public PasswordResetTests(SmtpServerFixture mail)
     {
         _mail = mail;
 
         // Classes in a collection never run at once, so each test can start from an empty server.
-        _mail.Server.Reset();
+        _mail.Reset();
     }
 
     [Fact]
     public async Task APasswordResetMailCarriesTheLink()
     {
-        var sender = new NotificationSender(_mail.Settings);
+        var sender = new NotificationSender(Settings.For(_mail));
 
         await sender.SendAsync(new Notification("carol@example.com", "Reset your password", "https://example.com/reset?token=abc123"));
 
-        var received = Assert.Single(await _mail.Server.WaitForMessagesAsync(1));
+        var received = Assert.Single(await _mail.WaitForMessagesAsync(1));
         Assert.Contains("token=abc123", received.Message.TextBody, StringComparison.Ordinal);
     }
 }
@@ -35,18 +37,18 @@ public sealed class PasswordResetTests
 [Collection(SharedMailServer.Name)]
 public sealed class DigestTests
 {
-    private readonly MailServerFixture _mail;
+    private readonly SmtpServerFixture _mail;
 
-    public DigestTests(MailServerFixture mail)
+    public DigestTests(SmtpServerFixture mail)
     {
         _mail = mail;
-        _mail.Server.Reset();
+        _mail.Reset();
     }
 
     [Fact]
     public async Task EachSubscriberGetsTheirOwnDigest()
     {
-        var sender = new NotificationSender(_mail.Settings);
+        var sender = new NotificationSender(Settings.For(_mail));
         string[] subscribers = ["dave@example.com", "erin@example.com", "frank@example.com"];
 
         foreach (var subscriber in subscribers)
@@ -54,7 +56,7 @@ public sealed class DigestTests
             await sender.SendAsync(new Notification(subscriber, "Your weekly digest", "Three new posts."));
         }
 
-        var received = await _mail.Server.WaitForMessagesAsync(subscribers.Length);
+        var received = await _mail.WaitForMessagesAsync(subscribers.Length);
         Assert.Equal(subscribers, received.Select(m => Assert.Single(m.Envelope.Recipients)));
     }
 }

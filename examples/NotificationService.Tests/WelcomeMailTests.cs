@@ -1,16 +1,33 @@
 using System.Text;
+using FluentAssertions;
 using MimeKit;
-using SmtpFixture;
+using SmtpFixture.FluentAssertions;
+using SmtpFixture.Xunit;
+using Xunit.Abstractions;
 
 namespace NotificationService.Tests;
 
-/// <summary>A class fixture: one server for every test in this class; each test looks only for its own recipient.</summary>
-public sealed class WelcomeMailTests(MailServerFixture mail) : IClassFixture<MailServerFixture>
+/// <summary>
+/// A class fixture: one server for every test in this class. Each test looks only for its own recipient, and the
+/// server's SMTP transcript goes to the test's output, so a failure shows the conversation.
+/// </summary>
+public sealed class WelcomeMailTests : IClassFixture<SmtpServerFixture>, IDisposable
 {
+    private readonly SmtpServerFixture _smtp;
+    private readonly IDisposable _transcript;
+
+    public WelcomeMailTests(SmtpServerFixture smtp, ITestOutputHelper output)
+    {
+        _smtp = smtp;
+        _transcript = smtp.UseOutput(output);
+    }
+
+    public void Dispose() => _transcript.Dispose();
+
     [Fact]
     public async Task TheWelcomeMailIsHtmlWithATextAlternativeAndThePdfAttached()
     {
-        var sender = new NotificationSender(mail.Settings);
+        var sender = new NotificationSender(Settings.For(_smtp));
         var pdf = Encoding.ASCII.GetBytes("%PDF-1.7 terms and conditions");
 
         await sender.SendAsync(new Notification("alice@example.com", "Welcome, Alice", "Welcome aboard!")
@@ -19,27 +36,26 @@ public sealed class WelcomeMailTests(MailServerFixture mail) : IClassFixture<Mai
             Attachments = [new NotificationAttachment("terms.pdf", "application/pdf", pdf)],
         });
 
-        var received = await mail.Server.WaitForMessageAsync(m => m.Envelope.Recipients.Contains("alice@example.com"));
-        Assert.Equal("notifications@example.com", received.Envelope.MailFrom);
-        Assert.Equal("Welcome, Alice", received.Message.Subject);
-        Assert.Contains("<h1>Welcome aboard!</h1>", received.Message.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("Welcome aboard!", received.Message.TextBody, StringComparison.Ordinal);
-        var attachment = Assert.IsType<MimePart>(Assert.Single(received.Message.Attachments));
-        Assert.Equal("terms.pdf", attachment.FileName);
-        Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+        var received = await _smtp.WaitForMessageAsync(m => m.Envelope.Recipients.Contains("alice@example.com"));
+        received.Should().BeFrom("notifications@example.com")
+            .And.HaveSubject("Welcome, Alice")
+            .And.HaveHtmlBodyContaining("<h1>Welcome aboard!</h1>")
+            .And.HaveTextBodyContaining("Welcome aboard!");
+        var attachment = received.Should().HaveAttachment("terms.pdf").Which;
+        attachment.ContentType.MimeType.Should().Be("application/pdf");
         using var content = new MemoryStream();
         await attachment.Content!.DecodeToAsync(content);
-        Assert.Equal(pdf, content.ToArray());
+        content.ToArray().Should().Equal(pdf);
     }
 
     [Fact]
     public async Task APlainNotificationHasNoHtmlPart()
     {
-        var sender = new NotificationSender(mail.Settings);
+        var sender = new NotificationSender(Settings.For(_smtp));
 
         await sender.SendAsync(new Notification("bob@example.com", "Your order shipped", "It is on its way."));
 
-        var received = await mail.Server.WaitForMessageAsync(m => m.Envelope.Recipients.Contains("bob@example.com"));
+        var received = await _smtp.WaitForMessageAsync(m => m.Envelope.Recipients.Contains("bob@example.com"));
         Assert.Null(received.Message.HtmlBody);
         Assert.Equal("It is on its way.", received.Message.TextBody?.TrimEnd());
         Assert.Equal("Example Notifications", Assert.IsType<MailboxAddress>(Assert.Single(received.Message.From)).Name);
