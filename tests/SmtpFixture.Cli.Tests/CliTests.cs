@@ -208,6 +208,27 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task VerboseWritesTheTranscriptToStandardErrorWithoutAuthSecrets()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--json", "--verbose", "--user", "app:s3cret", "--allow-insecure-auth");
+        var port = (await cli.ReadEventAsync("listening")).GetProperty("port").GetInt32();
+
+        await SendAsync(port, "alice@example.com", "Logged", user: "app", password: "s3cret");
+        await cli.ReadEventAsync("message");
+        cli.Terminate();
+        await cli.WaitForExitAsync();
+
+        var transcript = cli.StandardError;
+        Assert.Contains("C: EHLO", transcript, StringComparison.Ordinal);
+        Assert.Contains("C: RCPT TO:<alice@example.com>", transcript, StringComparison.Ordinal);
+        Assert.Contains("C: AUTH", transcript, StringComparison.Ordinal);
+        foreach (var secret in new[] { "s3cret", Convert.ToBase64String("\0app\0s3cret"u8), Convert.ToBase64String("s3cret"u8) })
+        {
+            Assert.DoesNotContain(secret, transcript, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task SigtermStopsTheServerGracefullyWithExitCode0()
     {
         await using var cli = CliProcess.Start("--port", "0", "--json");
