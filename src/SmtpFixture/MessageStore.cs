@@ -118,6 +118,12 @@ internal sealed class MessageStore
             _waiters.Clear();
         }
 
+        if (failed.Count == 0)
+        {
+            // Nobody is waiting: keep the error for the next WaitFor… call or DisposeAsync to report.
+            return;
+        }
+
         var exception = TakeErrors();
         if (exception is not null)
         {

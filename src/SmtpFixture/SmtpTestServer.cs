@@ -62,6 +62,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>The policies; add or remove them at any time, also while clients are sending.</summary>
     public SmtpPolicyCollection Policies => _engine.Policies;
 
+    /// <summary>
+    /// This test's scripted replies and faults ("the next 2 RCPT TO for bob get 450"), consulted before every other
+    /// policy; <see cref="Reset"/> clears it, and steps never used are listed when a <c>WaitFor…</c> call times out.
+    /// </summary>
+    public SmtpScript Script => _engine.Script;
+
     /// <summary>The messages accepted so far, oldest first (a snapshot).</summary>
     public IReadOnlyList<ReceivedMessage> Messages => _engine.Store.Messages;
 
@@ -97,7 +103,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>A description of what was received and refused, as the failure messages show it.</summary>
     public string Describe() => _engine.Store.Describe();
 
-    /// <summary>Forgets every message and attempt and resets the state of every policy; for fixtures shared between tests.</summary>
+    /// <summary>Forgets every message and attempt, clears <see cref="Script"/> and resets the state of every policy; for fixtures shared between tests.</summary>
     public void Reset() => _engine.Reset();
 
     /// <summary>
@@ -120,5 +126,5 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     private string DescribePending() => string.Join(
         Environment.NewLine,
-        _engine.Policies.Snapshot.Select(p => p.DescribePending()).Where(s => s.Length > 0));
+        _engine.PolicyChain.Select(p => p.DescribePending()).Where(s => s.Length > 0));
 }

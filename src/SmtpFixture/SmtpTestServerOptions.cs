@@ -67,6 +67,15 @@ public sealed class SmtpTestServerOptions
     /// <summary>Whether EHLO advertises and the server accepts DSN parameters (RFC 3461: RET, ENVID, NOTIFY, ORCPT).</summary>
     public bool AdvertiseDsn { get; set; } = true;
 
+    /// <summary>
+    /// Whether MAIL FROM and RCPT TO addresses must follow the strict RFC 5321 §4.1.2 mailbox grammar (dot-string or
+    /// quoted-string local part, domain or address literal; non-ASCII only with SMTPUTF8, RFC 6531). Others get
+    /// <c>553 5.1.7</c> (sender) or <c>553 5.1.3</c> (recipient), recorded as answered by <c>AddressSyntax</c>.
+    /// On by default; set it to <see langword="false"/> to accept whatever the command syntax lets through, as
+    /// lenient servers do. Checked before the <see cref="Policies"/>, after <see cref="SmtpTestServer.Script"/>.
+    /// </summary>
+    public bool StrictAddressSyntax { get; set; } = true;
+
     /// <summary>The policies consulted at each stage, in order; also reachable as <see cref="SmtpTestServer.Policies"/> while running.</summary>
     public SmtpPolicyCollection Policies { get; } = new();
 

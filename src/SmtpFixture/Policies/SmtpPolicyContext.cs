@@ -45,6 +45,12 @@ public sealed class SmtpPolicyContext
     /// <summary>The ESMTP parameters of MAIL FROM or RCPT TO; empty at other stages.</summary>
     public SmtpParameters Parameters { get; }
 
+    /// <summary>
+    /// The ESMTP parameters of the current transaction's MAIL FROM (SIZE, BODY, SMTPUTF8, …); at
+    /// <see cref="SmtpStage.MailFrom"/> the same as <see cref="Parameters"/>; empty outside a transaction.
+    /// </summary>
+    public SmtpParameters MailParameters { get; internal init; } = SmtpParameters.Empty;
+
     /// <summary>The reverse-path of the current transaction, or <see langword="null"/> outside one.</summary>
     public string? MailFrom { get; }
 

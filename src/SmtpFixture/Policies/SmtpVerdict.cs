@@ -3,12 +3,13 @@ namespace SmtpFixture.Policies;
 /// <summary>What a policy decides at a stage: go on, answer, wait, or drop the connection.</summary>
 public sealed class SmtpVerdict
 {
-    private SmtpVerdict(SmtpVerdictKind kind, SmtpReply? reply, bool closeAfterReply, TimeSpan delay)
+    private SmtpVerdict(SmtpVerdictKind kind, SmtpReply? reply, bool closeAfterReply, TimeSpan delay, string? answeredBy = null)
     {
         Kind = kind;
         Reply = reply;
         CloseAfterReply = closeAfterReply;
         Delay = delay;
+        AnsweredBy = answeredBy;
     }
 
     /// <summary>No decision: the next policy, or the server's default reply, decides.</summary>
@@ -45,6 +46,15 @@ public sealed class SmtpVerdict
 
     /// <summary>The delay, for <see cref="SmtpVerdictKind.Delay"/>.</summary>
     public TimeSpan Delay { get; }
+
+    /// <summary>
+    /// What is recorded in <see cref="SmtpExchange.AnsweredBy"/> instead of the policy's name, so that a script can
+    /// name the step that answered; <see langword="null"/> for the policy's name.
+    /// </summary>
+    internal string? AnsweredBy { get; }
+
+    /// <summary>The same verdict, recorded as answered by <paramref name="answeredBy"/>.</summary>
+    internal SmtpVerdict WithAnsweredBy(string answeredBy) => new(Kind, Reply, CloseAfterReply, Delay, answeredBy);
 
     /// <summary>A short description, for logs and failure messages.</summary>
     public override string ToString() => Kind switch

@@ -16,6 +16,7 @@ internal sealed class SmtpEngine
     private static long s_messages;
     private int _transactions;
     private SmtpReply? _ehloReply;
+    private PolicyChainCache? _policyChain;
 
     public SmtpEngine(SmtpTestServerOptions options)
     {
@@ -23,6 +24,7 @@ internal sealed class SmtpEngine
         Options = options;
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
+        BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
     }
 
     public SmtpTestServerOptions Options { get; }
@@ -34,6 +36,32 @@ internal sealed class SmtpEngine
     public TimeProvider Time => Options.TimeProvider;
 
     public SmtpPolicyCollection Policies => Options.Policies;
+
+    /// <summary>The test's script, consulted before every other policy.</summary>
+    public SmtpScript Script { get; } = new();
+
+    /// <summary>The script, then the policies the options switch on (strict address syntax), in that order.</summary>
+    public SmtpPolicy[] BuiltInPolicies { get; }
+
+    /// <summary>
+    /// Every policy a session consults, in order: the built-in ones, then the user's. Rebuilt only when the user's
+    /// collection changes (its snapshot is a new array then), so a command costs no allocation here.
+    /// </summary>
+    public SmtpPolicy[] PolicyChain
+    {
+        get
+        {
+            var user = Policies.Snapshot;
+            var cache = Volatile.Read(ref _policyChain);
+            if (cache is null || !ReferenceEquals(cache.User, user))
+            {
+                cache = new PolicyChainCache(user, [.. BuiltInPolicies, .. user]);
+                Volatile.Write(ref _policyChain, cache);
+            }
+
+            return cache.Chain;
+        }
+    }
 
     public static string NewSessionId() => "S" + Interlocked.Increment(ref s_sessions).ToString(CultureInfo.InvariantCulture);
 
@@ -49,7 +77,7 @@ internal sealed class SmtpEngine
     {
         Store.Reset();
         Interlocked.Exchange(ref _transactions, 0);
-        foreach (var policy in Policies.Snapshot)
+        foreach (var policy in PolicyChain)
         {
             policy.Reset();
         }
@@ -101,4 +129,6 @@ internal sealed class SmtpEngine
         lines.Add("HELP");
         return new SmtpReply(250, null, [.. lines]);
     }
+
+    private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);
 }

@@ -86,14 +86,17 @@ internal sealed partial class SmtpSession
     private async ValueTask<(SmtpVerdict Verdict, string? By)> ConsultAsync(
         SmtpStage stage, string? command, string? address, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var policies = _engine.Policies.Snapshot;
+        var policies = _engine.PolicyChain;
         if (policies.Length == 0)
         {
             return (SmtpVerdict.Continue, null);
         }
 
         var context = new SmtpPolicyContext(
-            stage, Info, command, address, parameters, _mailFrom, _recipients.Select(r => r.Address).ToArray(), _mailFrom is null && stage != SmtpStage.MailFrom ? 0 : _transactionNumber, data, _engine.Time);
+            stage, Info, command, address, parameters, _mailFrom, _recipients.Select(r => r.Address).ToArray(), _mailFrom is null && stage != SmtpStage.MailFrom ? 0 : _transactionNumber, data, _engine.Time)
+        {
+            MailParameters = stage == SmtpStage.MailFrom ? parameters : _mailParameters,
+        };
         foreach (var policy in policies)
         {
             SmtpVerdict verdict;
@@ -120,7 +123,7 @@ internal sealed partial class SmtpSession
                     await Task.Delay(verdict.Delay, _engine.Time, cancellationToken).ConfigureAwait(false);
                     continue;
                 default:
-                    return (verdict, policy.Name);
+                    return (verdict, verdict.AnsweredBy ?? policy.Name);
             }
         }
 
@@ -135,6 +138,9 @@ internal sealed partial class SmtpSession
             // Replies already due to earlier pipelined commands go out; then the connection vanishes.
             _close = true;
             Record(stage, command, new SmtpReply(421, "4.4.0", "<connection dropped without a reply>"), by);
+
+            // Final before the client can see the connection close, so a test that saw it finds the attempt refused.
+            EndTransaction(SmtpAttemptOutcome.Refused);
             if (_pendingOutput)
             {
                 _pendingOutput = false;
