@@ -66,7 +66,7 @@ if (all || command == "load")
 if (all || command == "pipeline")
 {
     log.WriteLine("== 3. Pipelined throughput (MailKit, one connection)");
-    report.Pipeline = await PipelineBenchmark.RunAsync(quick ? 2_000 : 10_000, log);
+    report.Pipeline = await PipelineBenchmark.RunAsync(quick ? 2_000 : 10_000, TimeSpan.FromSeconds(quick ? 8 : 20), log);
 }
 
 if (all || command == "memory")

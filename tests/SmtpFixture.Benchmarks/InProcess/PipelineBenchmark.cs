@@ -18,7 +18,8 @@ public sealed record PipelineResult(ServerKind Server, int Messages, double Seco
 /// </summary>
 public static class PipelineBenchmark
 {
-    public static async Task<IReadOnlyList<PipelineResult>> RunAsync(int messages, TextWriter log)
+    /// <summary>Sends <paramref name="messages"/> per server, or as many as <paramref name="timeLimit"/> allows (a server that stalls on every message would otherwise take many minutes).</summary>
+    public static async Task<IReadOnlyList<PipelineResult>> RunAsync(int messages, TimeSpan timeLimit, TextWriter log)
     {
         var results = new List<PipelineResult>();
         var message = BuildMessage(2048);
@@ -27,7 +28,8 @@ public static class PipelineBenchmark
             await using var server = await InProcessServer.StartAsync(kind).ConfigureAwait(false);
             using var client = new SmtpClient();
             await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None).ConfigureAwait(false);
-            for (var i = 0; i < Math.Min(500, messages); i++)
+            var warmup = Stopwatch.StartNew();
+            for (var i = 0; i < Math.Min(500, messages) && warmup.Elapsed < timeLimit / 4; i++)
             {
                 await client.SendAsync(message).ConfigureAwait(false);
             }
@@ -38,22 +40,24 @@ public static class PipelineBenchmark
             var pipelining = (client.Capabilities & SmtpCapabilities.Pipelining) != 0 ? "PIPELINING" : "no PIPELINING";
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            for (var i = 0; i < messages; i++)
+            var sent = 0;
+            while (sent < messages && clock.Elapsed < timeLimit)
             {
                 await client.SendAsync(message).ConfigureAwait(false);
+                sent++;
             }
 
             clock.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             await client.DisconnectAsync(true).ConfigureAwait(false);
-            if (server.Count != messages)
+            if (server.Count != sent)
             {
-                throw new InvalidOperationException($"{kind} counted {server.Count} of {messages} messages.");
+                throw new InvalidOperationException($"{kind} counted {server.Count} of {sent} messages.");
             }
 
-            var result = new PipelineResult(kind, messages, clock.Elapsed.TotalSeconds, cpu.TotalSeconds, $"{pipelining}, {transfer}");
+            var result = new PipelineResult(kind, sent, clock.Elapsed.TotalSeconds, cpu.TotalSeconds, $"{pipelining}, {transfer}");
             results.Add(result);
-            log.WriteLine($"  {kind.Label(),-18} {result.MessagesPerSecond,8:0} msg/s  ({result.Transfer})");
+            log.WriteLine($"  {kind.Label(),-18} {result.MessagesPerSecond,8:0} msg/s  ({result.Transfer}, {sent} messages)");
         }
 
         return results;

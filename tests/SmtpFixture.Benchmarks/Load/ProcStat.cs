@@ -7,6 +7,55 @@ public static class ProcStat
 {
     private static readonly Lazy<double> TicksPerSecond = new(ReadClockTicks);
 
+    /// <summary>
+    /// A snapshot of a process's CPU time: utime+stime from /proc/PID/stat (complete, but in clock ticks of 10 ms) and
+    /// the nanosecond run time of each live thread from /proc/PID/task/TID/schedstat.
+    /// </summary>
+    public sealed record Snapshot(double TickSeconds, IReadOnlyDictionary<int, long> ThreadNanoseconds)
+    {
+        /// <summary>
+        /// CPU seconds from <paramref name="before"/> to this snapshot: the per-thread nanoseconds when no thread ended in
+        /// between (an ended thread's time is only in the tick count), otherwise the ticks.
+        /// </summary>
+        public double SecondsSince(Snapshot before)
+        {
+            var ticks = TickSeconds - before.TickSeconds;
+            if (before.ThreadNanoseconds.Keys.Any(tid => !ThreadNanoseconds.ContainsKey(tid)) || ThreadNanoseconds.Count == 0)
+            {
+                return ticks;
+            }
+
+            var nanoseconds = ThreadNanoseconds.Sum(t => t.Value - before.ThreadNanoseconds.GetValueOrDefault(t.Key));
+            return nanoseconds / 1e9;
+        }
+    }
+
+    public static Snapshot Take(int pid)
+    {
+        var threads = new Dictionary<int, long>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    var first = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0];
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = long.Parse(first, CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended while being listed.
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        var f = Fields(pid);
+        return new Snapshot((f[11] + f[12]) / TicksPerSecond.Value, threads);
+    }
+
     /// <summary>utime+stime of the process (all its threads, also those that ended), in seconds.</summary>
     public static double ProcessSeconds(int pid) => Fields(pid) is var f ? (f[11] + f[12]) / TicksPerSecond.Value : 0;
 

@@ -29,8 +29,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>The server process's user+sys CPU time so far, in seconds.</summary>
-    public double CpuSeconds => ProcStat.ProcessSeconds(_process.Id);
+    /// <summary>The server process's CPU time so far (see <see cref="ProcStat.Snapshot"/>).</summary>
+    public ProcStat.Snapshot Cpu() => ProcStat.Take(_process.Id);
 
     public static async Task<ServerProcess> StartAsync(ServerKind kind)
     {
