@@ -56,6 +56,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>The bound endpoint.</summary>
     public IPEndPoint EndPoint => _listener.EndPoint;
 
+    /// <summary>
+    /// The certificate the server presents in TLS handshakes, or <see langword="null"/> without TLS; a test client
+    /// trusts exactly this one by comparing thumbprints.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate => _engine.Security.Certificate;
+
     /// <summary>The options the server was started with.</summary>
     public SmtpTestServerOptions Options => _engine.Options;
 

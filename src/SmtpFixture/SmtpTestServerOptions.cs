@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Policies;
 
@@ -67,6 +69,54 @@ public sealed class SmtpTestServerOptions
     /// <summary>Whether EHLO advertises and the server accepts DSN parameters (RFC 3461: RET, ENVID, NOTIFY, ORCPT).</summary>
     public bool AdvertiseDsn { get; set; } = true;
 
+    /// <summary>Whether the server offers TLS: not at all (the default), through STARTTLS, or from the first byte (implicit TLS).</summary>
+    public SmtpTlsMode Tls { get; set; }
+
+    /// <summary>
+    /// The server certificate, with its private key, when <see cref="Tls"/> is not <see cref="SmtpTlsMode.None"/>;
+    /// <see langword="null"/> (the default) uses <see cref="SmtpCertificates.Localhost"/>, generated once per process.
+    /// </summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>The TLS versions the server accepts; <see cref="SslProtocols.None"/> (the default) lets the operating system choose.</summary>
+    public SslProtocols TlsProtocols { get; set; }
+
+    /// <summary>
+    /// User names and their passwords (or, for XOAUTH2, bearer tokens) that AUTH accepts (RFC 4954). Adding one
+    /// enables AUTH; <see cref="ValidateCredentials"/>, when set, decides instead.
+    /// </summary>
+    public IDictionary<string, string> Users { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Decides whether credentials presented with AUTH are accepted, instead of <see cref="Users"/>; setting it enables
+    /// AUTH. Use <see cref="SmtpCredentials.Matches"/> to check a password or token with any mechanism.
+    /// </summary>
+    public Func<SmtpCredentials, bool>? ValidateCredentials { get; set; }
+
+    /// <summary>
+    /// The SASL mechanisms AUTH offers, in the order advertised: by default <c>PLAIN</c>, <c>LOGIN</c>, <c>CRAM-MD5</c>
+    /// and <c>XOAUTH2</c>, the ones the server implements.
+    /// </summary>
+    public IList<string> AuthenticationMechanisms { get; } = ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"];
+
+    /// <summary>
+    /// Whether mechanisms that send the secret readable (PLAIN, LOGIN, XOAUTH2) are offered without TLS. Off by default,
+    /// as on real submission servers: before TLS they are not advertised and AUTH with them gets <c>538 5.7.11</c>.
+    /// </summary>
+    public bool AllowInsecureAuthentication { get; set; }
+
+    /// <summary>
+    /// Whether MAIL FROM and AUTH are refused with <c>530 5.7.0</c> until the session runs over TLS (RFC 3207 §4), and
+    /// AUTH is not advertised before it; needs <see cref="Tls"/>.
+    /// </summary>
+    public bool RequireTls { get; set; }
+
+    /// <summary>Whether MAIL FROM is refused with <c>530 5.7.0</c> until the client has authenticated (RFC 4954 §6); needs users or a validator.</summary>
+    public bool RequireAuthentication { get; set; }
+
+    /// <summary>Whether AUTH is offered: some user is configured or a validator is set.</summary>
+    internal bool AuthenticationEnabled => Users.Count > 0 || ValidateCredentials is not null;
+
     /// <summary>
     /// Whether MAIL FROM and RCPT TO addresses must follow the strict RFC 5321 §4.1.2 mailbox grammar (dot-string or
     /// quoted-string local part, domain or address literal; non-ASCII only with SMTPUTF8, RFC 6531). Others get
@@ -113,5 +163,47 @@ public sealed class SmtpTestServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DataTimeout, TimeSpan.Zero, nameof(DataTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultWaitTimeout, TimeSpan.Zero, nameof(DefaultWaitTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, nameof(ShutdownTimeout));
+        ValidateSecurity();
+    }
+
+    private void ValidateSecurity()
+    {
+        if (!Enum.IsDefined(Tls))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Tls), Tls, "Unknown TLS mode.");
+        }
+
+        if (Tls == SmtpTlsMode.None && Certificate is not null)
+        {
+            throw new ArgumentException("A Certificate is set but Tls is None: set Tls to StartTls or Implicit.", nameof(Certificate));
+        }
+
+        if (Certificate is { HasPrivateKey: false })
+        {
+            throw new ArgumentException("The server certificate must have its private key.", nameof(Certificate));
+        }
+
+        if (RequireTls && Tls == SmtpTlsMode.None)
+        {
+            throw new ArgumentException("RequireTls needs Tls set to StartTls or Implicit.", nameof(RequireTls));
+        }
+
+        if (RequireAuthentication && !AuthenticationEnabled)
+        {
+            throw new ArgumentException("RequireAuthentication needs Users or ValidateCredentials.", nameof(RequireAuthentication));
+        }
+
+        if (AuthenticationEnabled && AuthenticationMechanisms.Count == 0)
+        {
+            throw new ArgumentException("AUTH is enabled but AuthenticationMechanisms is empty.", nameof(AuthenticationMechanisms));
+        }
+
+        foreach (var mechanism in AuthenticationMechanisms)
+        {
+            if (!Protocol.SaslMechanisms.IsSupported(mechanism))
+            {
+                throw new ArgumentException($"Unsupported SASL mechanism '{mechanism}'; supported: PLAIN, LOGIN, CRAM-MD5, XOAUTH2.", nameof(AuthenticationMechanisms));
+            }
+        }
     }
 }

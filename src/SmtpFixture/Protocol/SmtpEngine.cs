@@ -15,7 +15,8 @@ internal sealed class SmtpEngine
     private static long s_sessions;
     private static long s_messages;
     private int _transactions;
-    private SmtpReply? _ehloReply;
+    // One EHLO reply per (secure, authenticated) state: STARTTLS and AUTH depend on it (RFC 3207 §4.2, RFC 4954 §3).
+    private readonly SmtpReply?[] _ehloReplies = new SmtpReply?[4];
     private PolicyChainCache? _policyChain;
 
     public SmtpEngine(SmtpTestServerOptions options)
@@ -24,6 +25,7 @@ internal sealed class SmtpEngine
         Options = options;
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
+        Security = new SmtpSecurity(options);
         BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
     }
 
@@ -32,6 +34,8 @@ internal sealed class SmtpEngine
     public MessageStore Store { get; }
 
     public ILogger Logger { get; }
+
+    public SmtpSecurity Security { get; }
 
     public TimeProvider Time => Options.TimeProvider;
 
@@ -70,8 +74,15 @@ internal sealed class SmtpEngine
 
     public int NextTransactionNumber() => Interlocked.Increment(ref _transactions);
 
-    /// <summary>The EHLO reply, built once: the extensions advertised depend only on the options.</summary>
-    public SmtpReply EhloReply => _ehloReply ??= BuildEhloReply();
+    /// <summary>The EHLO reply of a new plaintext session.</summary>
+    public SmtpReply EhloReply => GetEhloReply(secure: Security.Mode == SmtpTlsMode.Implicit, authenticated: false);
+
+    /// <summary>The EHLO reply for a session state, built once per state: the extensions depend on the options and on it.</summary>
+    public SmtpReply GetEhloReply(bool secure, bool authenticated)
+    {
+        var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
+        return _ehloReplies[index] ??= BuildEhloReply(secure, authenticated);
+    }
 
     public void Reset()
     {
@@ -83,7 +94,7 @@ internal sealed class SmtpEngine
         }
     }
 
-    private SmtpReply BuildEhloReply()
+    private SmtpReply BuildEhloReply(bool secure, bool authenticated)
     {
         var o = Options;
         var lines = new List<string> { o.ServerName + " greets you" };
@@ -124,6 +135,19 @@ internal sealed class SmtpEngine
         if (o.AdvertiseDsn)
         {
             lines.Add("DSN");
+        }
+
+        // RFC 3207 §4.2: STARTTLS is not offered again once TLS is active.
+        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
+        {
+            lines.Add("STARTTLS");
+        }
+
+        // RFC 4954 §4: a second AUTH gets 503, so an authenticated session is not offered it again.
+        var mechanisms = string.Join(' ', Security.Advertised(secure));
+        if (!authenticated && mechanisms.Length > 0)
+        {
+            lines.Add("AUTH " + mechanisms);
         }
 
         lines.Add("HELP");

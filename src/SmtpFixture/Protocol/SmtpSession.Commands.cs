@@ -14,6 +14,13 @@ internal sealed partial class SmtpSession
 
     private async ValueTask HandleLineAsync(Line line, CancellationToken cancellationToken)
     {
+        if (_sasl is not null)
+        {
+            // An AUTH exchange is under way: the line is a SASL response, not a command (RFC 4954 §4).
+            await ContinueAuthAsync(line, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (line.Kind == LineKind.TooLong)
         {
             Reply(SmtpStage.Other, "<line too long>", Replies.LineTooLong);
@@ -95,11 +102,10 @@ internal sealed partial class SmtpSession
                 Reply(SmtpStage.Other, command, Replies.Help);
                 break;
             case "STARTTLS":
-                Reply(SmtpStage.StartTls, command, Replies.NotImplemented);
+                StartTls(args, command);
                 break;
             case "AUTH":
-                Reply(SmtpStage.Auth, command, Replies.NotImplemented);
-                break;
+                return AuthAsync(args, command, cancellationToken);
             case "EXPN" or "TURN" or "ETRN" or "ATRN" or "SEND" or "SOML" or "SAML":
                 Reply(SmtpStage.Other, command, Replies.NotImplemented);
                 break;
@@ -139,7 +145,7 @@ internal sealed partial class SmtpSession
 
         if (verdict.Kind == SmtpVerdictKind.Continue)
         {
-            Reply(stage, command, extended ? _engine.EhloReply : new SmtpReply(250, null, _options.ServerName));
+            Reply(stage, command, extended ? _engine.GetEhloReply(IsSecure, _authUser is not null) : new SmtpReply(250, null, _options.ServerName));
             return;
         }
 
@@ -152,6 +158,12 @@ internal sealed partial class SmtpSession
         if (_clientName is null)
         {
             Reply(stage, command, Replies.HeloFirst);
+            return;
+        }
+
+        if (CheckSecurityRequirements() is { } unmet)
+        {
+            Reply(stage, command, unmet);
             return;
         }
 

@@ -13,7 +13,7 @@ internal sealed partial class SmtpSession
     /// <returns>The position up to which the input was consumed.</returns>
     private async ValueTask<SequencePosition> ProcessAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
-        while (!_close && buffer.Length > 0)
+        while (!_close && !_startTlsPending && buffer.Length > 0)
         {
             switch (_mode)
             {
@@ -66,9 +66,10 @@ internal sealed partial class SmtpSession
     private Line TakeLine(ref ReadOnlySequence<byte> buffer)
     {
         var lf = buffer.PositionOf((byte)'\n');
+        var limit = CommandLineLimit(buffer);
         if (lf is null)
         {
-            if (buffer.Length >= _options.MaxCommandLength)
+            if (buffer.Length >= limit)
             {
                 _discardingLongLine = true;
                 buffer = buffer.Slice(buffer.End);
@@ -79,7 +80,7 @@ internal sealed partial class SmtpSession
 
         var raw = buffer.Slice(0, lf.Value);
         buffer = buffer.Slice(buffer.GetPosition(1, lf.Value));
-        if (_discardingLongLine || raw.Length + 1 > _options.MaxCommandLength)
+        if (_discardingLongLine || raw.Length + 1 > limit)
         {
             _discardingLongLine = false;
             return new Line(LineKind.TooLong, string.Empty, false, false);

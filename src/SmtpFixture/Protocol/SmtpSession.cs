@@ -95,6 +95,11 @@ internal sealed partial class SmtpSession
         ConnectedAt = _connectedAt,
         ClientName = _clientName,
         IsExtended = _extended,
+        IsSecure = _transport.TlsStream is not null,
+        TlsProtocol = _transport.TlsStream?.SslProtocol ?? System.Security.Authentication.SslProtocols.None,
+        TlsCipherSuite = _transport.TlsStream?.NegotiatedCipherSuite.ToString(),
+        AuthenticatedUser = _authUser,
+        AuthenticationMechanism = _authMechanism,
     };
 
     /// <summary>Runs the session until QUIT, a closing verdict, a timeout, shutdown or a lost connection.</summary>
@@ -106,7 +111,7 @@ internal sealed partial class SmtpSession
         var reason = CloseReason.None;
         try
         {
-            if (await GreetAsync(shutdown).ConfigureAwait(false))
+            if (await StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await GreetAsync(shutdown).ConfigureAwait(false))
             {
                 await ReadLoopAsync(timeout, linked.Token, shutdown).ConfigureAwait(false);
             }
@@ -192,7 +197,15 @@ internal sealed partial class SmtpSession
 
             var buffer = result.Buffer;
             var consumed = await ProcessAsync(buffer, shutdown).ConfigureAwait(false);
+            var discarded = _startTlsPending ? buffer.Slice(consumed).Length : 0;
             Input.AdvanceTo(consumed, buffer.End);
+            if (_startTlsPending)
+            {
+                // What followed STARTTLS is dropped with the plaintext reader; the next read is over TLS.
+                await UpgradeAfterStartTlsAsync(discarded, shutdown).ConfigureAwait(false);
+                needMore = false;
+                continue;
+            }
 
             // Unconsumed bytes are an incomplete line or chunk: only new input can complete them.
             needMore = !consumed.Equals(buffer.End);

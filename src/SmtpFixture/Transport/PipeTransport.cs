@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 
 namespace SmtpFixture.Transport;
 
@@ -8,6 +9,11 @@ internal sealed class PipeTransport(IDuplexPipe pipe) : ISmtpTransport
     public PipeReader Input => pipe.Input;
 
     public PipeWriter Output => pipe.Output;
+
+    public SslStream? TlsStream => null;
+
+    public ValueTask StartTlsAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The in-memory transport does not carry TLS; use a server on a socket.");
 
     public void Abort()
     {

@@ -155,6 +155,12 @@ internal sealed class SmtpListener : IAsyncDisposable
         attempt.Add(new SmtpExchange(SmtpStage.Connect, "<connect>", Replies.TooManySessions, null, now));
         attempt.Complete(SmtpAttemptOutcome.Refused);
         _engine.Store.AddAttempt(attempt);
+        if (_engine.Security.Mode == SmtpTlsMode.Implicit)
+        {
+            // The client expects a TLS handshake first; a plaintext 421 would only read as a broken handshake.
+            return;
+        }
+
         Replies.TooManySessions.WriteTo(transport.Output, true);
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try

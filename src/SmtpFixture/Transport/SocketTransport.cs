@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace SmtpFixture.Transport;
@@ -14,13 +15,42 @@ internal sealed class SocketTransport : ISmtpTransport
         _socket = socket;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: false);
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true));
-        Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        (Input, Output) = CreatePipes(_stream);
     }
 
-    public PipeReader Input { get; }
+    public PipeReader Input { get; private set; }
 
-    public PipeWriter Output { get; }
+    public PipeWriter Output { get; private set; }
+
+    public SslStream? TlsStream { get; private set; }
+
+    public async ValueTask StartTlsAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
+    {
+        if (TlsStream is not null)
+        {
+            throw new InvalidOperationException("TLS is already active.");
+        }
+
+        // The reader may hold bytes the client sent after STARTTLS and before the handshake: completing it drops
+        // them (RFC 3207 §4.2, the command injection class of bugs). leaveOpen keeps the network stream usable.
+        await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await Output.CompleteAsync().ConfigureAwait(false);
+
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: true);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        TlsStream = tls;
+        (Input, Output) = CreatePipes(tls);
+    }
 
     public void Abort()
     {
@@ -53,7 +83,16 @@ internal sealed class SocketTransport : ISmtpTransport
         {
         }
 
+        if (TlsStream is not null)
+        {
+            await TlsStream.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stream.DisposeAsync().ConfigureAwait(false);
         _socket.Dispose();
     }
+
+    private static (PipeReader Input, PipeWriter Output) CreatePipes(Stream stream) => (
+        PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
+        PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
 }
