@@ -34,7 +34,7 @@ switch (command)
     case "all" or "lifecycle" or "load" or "pipeline" or "memory" or "latency":
         break;
     default:
-        Console.WriteLine("usage: SmtpFixture.Benchmarks all|lifecycle|load|pipeline|memory|latency [--quick] [--out FILE]");
+        Console.WriteLine("usage: SmtpFixture.Benchmarks all|lifecycle|load|pipeline|memory|latency [--quick] [--out FILE] [--readme README.md]");
         Console.WriteLine("       SmtpFixture.Benchmarks serve smtpfixture|smtpserver|netdumbster   (a server for the load harness)");
         return command == "help" ? 0 : 2;
 }
@@ -83,6 +83,21 @@ if (all || command == "latency")
 
 var markdown = report.Render();
 await File.WriteAllTextAsync(output, markdown);
+var readmeIndex = Array.IndexOf(args, "--readme");
+if (readmeIndex >= 0 && readmeIndex + 1 < args.Length)
+{
+    // Replace the results section of the README (between the markers) with this run's.
+    const string Start = "<!-- results:start -->", End = "<!-- results:end -->";
+    var readme = await File.ReadAllTextAsync(args[readmeIndex + 1]);
+    var from = readme.IndexOf(Start, StringComparison.Ordinal);
+    var to = readme.IndexOf(End, StringComparison.Ordinal);
+    if (from >= 0 && to > from)
+    {
+        readme = readme[..(from + Start.Length)] + "\n" + markdown + readme[to..];
+        await File.WriteAllTextAsync(args[readmeIndex + 1], readme);
+        log.WriteLine($"Results written into {args[readmeIndex + 1]}");
+    }
+}
 log.WriteLine();
 log.WriteLine(markdown);
 log.WriteLine($"Written to {Path.GetFullPath(output)}");

@@ -97,7 +97,7 @@ public sealed class Report
             + "netDumbster keeps messages in its own store (it has no other way to notice one). "
             + "CPU per message is the server process's CPU time over the case ÷ messages (nanosecond run time of its threads from /proc/PID/task/*/schedstat; "
             + "user+sys ticks from /proc/PID/stat when a thread ended during the case). Each case runs smtp-source repeatedly for a few seconds; "
-            + "a full run measures every case twice and keeps the better round. "
+            + "a full run measures the 8-session cases twice and keeps the better round. "
             + "Ratios are SmtpFixture ÷ peer: above 1 is better for throughput, below 1 is better for CPU.");
         Line();
         Line("Messages per second:");
