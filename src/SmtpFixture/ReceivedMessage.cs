@@ -62,7 +62,21 @@ public sealed class ReceivedMessage
     public string? Subject => Message.Subject;
 
     /// <summary>The envelope and subject, for failure messages.</summary>
-    public override string ToString() => $"{Id}: {Envelope} \"{Subject}\" ({Size} bytes)";
+    public override string ToString() => $"{Id}: {Envelope} {DescribeSubject()} ({Size} bytes)";
+
+    // Failure messages (Describe, wait timeouts) list every capture: content that is not MIME (BDAT carries any
+    // octets) must not make them throw.
+    private string DescribeSubject()
+    {
+        try
+        {
+            return "\"" + Subject + "\"";
+        }
+        catch (FormatException)
+        {
+            return "(not a MIME message)";
+        }
+    }
 
     private MimeMessage Parse()
     {

@@ -21,6 +21,19 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        await AnswerLineAsync(line, cancellationToken).ConfigureAwait(false);
+
+        // Counted after every kind of refusal, over-long and bare-line-ending lines included, so that a client
+        // sending nothing but junk is cut off too.
+        if (_options.MaxBadCommands > 0 && _badCommands >= _options.MaxBadCommands && !_close)
+        {
+            Write(Replies.TooManyErrors);
+            _close = true;
+        }
+    }
+
+    private async ValueTask AnswerLineAsync(Line line, CancellationToken cancellationToken)
+    {
         if (line.Kind == LineKind.TooLong)
         {
             Reply(SmtpStage.Other, "<line too long>", Replies.LineTooLong);
@@ -60,12 +73,6 @@ internal sealed partial class SmtpSession
         else
         {
             await DispatchAsync(verb, args, command, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_options.MaxBadCommands > 0 && _badCommands >= _options.MaxBadCommands && !_close)
-        {
-            Write(Replies.TooManyErrors);
-            _close = true;
         }
     }
 
@@ -303,7 +310,16 @@ internal sealed partial class SmtpSession
 
         if (_unstuffer.SawBareLf || _unstuffer.SawBareCr)
         {
-            NoteViolation(_unstuffer.SawBareLf ? "bare LF in message content" : "bare CR in message content");
+            if (_unstuffer.SawBareLf)
+            {
+                NoteViolation("bare LF in message content");
+            }
+
+            if (_unstuffer.SawBareCr)
+            {
+                NoteViolation("bare CR in message content");
+            }
+
             if (_options.RejectBareLineEndings)
             {
                 Reply(SmtpStage.EndOfMessage, "<end of data>", Replies.BareLineEndingInData);
@@ -357,6 +373,13 @@ internal sealed partial class SmtpSession
                 _bdatStarted = true;
                 StartContent();
             }
+        }
+
+        if (_bdatDiscardReply is not null)
+        {
+            // A refused chunk is still read to its end (RFC 3030 §2), under a data time limit of its own: the
+            // deadline of an earlier message (or none) would cut the session off at once.
+            _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
         }
 
         _mode = InputMode.Bdat;

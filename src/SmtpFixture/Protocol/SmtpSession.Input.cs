@@ -25,6 +25,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    _idleSince = _engine.Time.GetUtcNow();
                     break;
 
                 case InputMode.Data:
@@ -34,6 +35,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndDataAsync(cancellationToken).ConfigureAwait(false);
+                    _idleSince = _engine.Time.GetUtcNow();
                     break;
 
                 case InputMode.Bdat:
@@ -43,6 +45,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+                    _idleSince = _engine.Time.GetUtcNow();
                     break;
             }
         }
@@ -159,12 +162,14 @@ internal sealed partial class SmtpSession
 
     private TimeSpan CurrentTimeout()
     {
+        var now = _engine.Time.GetUtcNow();
         if (_mode == InputMode.Commands)
         {
-            return _options.IdleTimeout;
+            var idleLeft = _idleSince + _options.IdleTimeout - now;
+            return idleLeft > TimeSpan.Zero ? idleLeft : TimeSpan.FromMilliseconds(1);
         }
 
-        var left = _dataDeadline - _engine.Time.GetUtcNow();
+        var left = _dataDeadline - now;
         var timeout = left < _options.IdleTimeout ? left : _options.IdleTimeout;
         return timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1);
     }

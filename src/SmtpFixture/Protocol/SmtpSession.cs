@@ -53,6 +53,10 @@ internal sealed partial class SmtpSession
     private bool _discardingLongLine;
     private DateTimeOffset _dataDeadline;
 
+    // When the session last had no command in progress: a command line must be complete within the idle timeout
+    // from then (RFC 5321 §4.5.3.2.7), however slowly its bytes drip in.
+    private DateTimeOffset _idleSince;
+
     public SmtpSession(SmtpEngine engine, ISmtpTransport transport, EndPoint remote, EndPoint local, string? id = null)
     {
         _engine = engine;
@@ -180,17 +184,20 @@ internal sealed partial class SmtpSession
     private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
     {
         var needMore = false;
+        _idleSince = _engine.Time.GetUtcNow();
         while (!_close)
         {
             if (needMore || !Input.TryRead(out var result))
             {
+                // Armed before the flush: a client that stops reading our replies is as idle as one that stops
+                // sending, and must not hold the session (and its buffers) forever.
+                timeout.CancelAfter(CurrentTimeout());
                 if (_pendingOutput)
                 {
                     _pendingOutput = false;
-                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
+                    await Output.FlushAsync(readToken).ConfigureAwait(false);
                 }
 
-                timeout.CancelAfter(CurrentTimeout());
                 result = await Input.ReadAsync(readToken).ConfigureAwait(false);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
@@ -219,7 +226,8 @@ internal sealed partial class SmtpSession
         if (_pendingOutput)
         {
             _pendingOutput = false;
-            await Output.FlushAsync(shutdown).ConfigureAwait(false);
+            timeout.CancelAfter(_options.IdleTimeout);
+            await Output.FlushAsync(readToken).ConfigureAwait(false);
         }
     }
 }

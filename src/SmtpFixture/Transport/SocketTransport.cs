@@ -49,7 +49,7 @@ internal sealed class SocketTransport : ISmtpTransport
         }
 
         TlsStream = tls;
-        (Input, Output) = CreatePipes(tls);
+        (Input, Output) = CreatePipes(new UncancellableWriteStream(tls));
     }
 
     public void Abort()
