@@ -7,6 +7,8 @@ namespace SmtpFixture.Protocol;
 /// <summary>Splitting the input into command lines, DATA content and BDAT chunks.</summary>
 internal sealed partial class SmtpSession
 {
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly List<string> _pendingViolations = [];
 
     /// <summary>Consumes as much of <paramref name="buffer"/> as can be handled now.</summary>
@@ -162,16 +164,18 @@ internal sealed partial class SmtpSession
 
     private TimeSpan CurrentTimeout()
     {
+        // A timer cannot wait longer than uint.MaxValue - 1 ms (about 49 days); a longer timeout is as good as none.
+        var idle = _options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer;
         var now = _engine.Time.GetUtcNow();
         if (_mode == InputMode.Commands)
         {
-            var idleLeft = _idleSince + _options.IdleTimeout - now;
-            return idleLeft > TimeSpan.Zero ? idleLeft : TimeSpan.FromMilliseconds(1);
+            var idleLeft = _idleSince + idle - now;
+            return idleLeft > TimeSpan.Zero ? idleLeft : TimeSpan.Zero;
         }
 
         var left = _dataDeadline - now;
-        var timeout = left < _options.IdleTimeout ? left : _options.IdleTimeout;
-        return timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1);
+        var timeout = left < idle ? left : idle;
+        return timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero;
     }
 
     private static bool IsConnectionError(Exception ex) =>

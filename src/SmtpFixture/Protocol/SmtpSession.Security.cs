@@ -29,6 +29,9 @@ internal sealed partial class SmtpSession
     private string? _authMechanism;
     private SaslExchange? _sasl;
 
+    /// <summary>How much longer than <see cref="SmtpTestServerOptions.MaxCommandLength"/> a MAIL or RCPT line with ESMTP parameters may be.</summary>
+    private const int ParameterLineAllowance = 1024;
+
     private bool IsSecure => _transport.TlsStream is not null;
 
     /// <summary>The longest line accepted at this point: longer while an AUTH exchange is under way or the line is AUTH.</summary>
@@ -46,6 +49,18 @@ internal sealed partial class SmtpSession
             if (Ascii.EqualsIgnoreCase(start, AuthPrefix))
             {
                 return AuthLineLimit;
+            }
+        }
+
+        if (buffer.Length >= 5)
+        {
+            // RFC 1869 §4.1.2: each extension may lengthen MAIL and RCPT — SIZE by 26 (RFC 1870), ENVID by 100 and
+            // ORCPT by 500 (RFC 3461 §4), AUTH= by 500 (RFC 4954 §5), SMTPUTF8 and BODY by a few more.
+            Span<byte> verb = stackalloc byte[5];
+            buffer.Slice(0, 5).CopyTo(verb);
+            if (Ascii.EqualsIgnoreCase(verb, "MAIL "u8) || Ascii.EqualsIgnoreCase(verb, "RCPT "u8))
+            {
+                return _options.MaxCommandLength + ParameterLineAllowance;
             }
         }
 

@@ -191,7 +191,18 @@ internal sealed partial class SmtpSession
             {
                 // Armed before the flush: a client that stops reading our replies is as idle as one that stops
                 // sending, and must not hold the session (and its buffers) forever.
-                timeout.CancelAfter(CurrentTimeout());
+                var wait = CurrentTimeout();
+                if (wait > TimeSpan.Zero)
+                {
+                    timeout.CancelAfter(wait);
+                }
+                else
+                {
+                    // The deadline has passed: time out now rather than after a timer tick, which an injected
+                    // clock that is not advanced again would never deliver.
+                    await timeout.CancelAsync().ConfigureAwait(false);
+                }
+
                 if (_pendingOutput)
                 {
                     _pendingOutput = false;
@@ -226,7 +237,7 @@ internal sealed partial class SmtpSession
         if (_pendingOutput)
         {
             _pendingOutput = false;
-            timeout.CancelAfter(_options.IdleTimeout);
+            timeout.CancelAfter(_options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer);
             await Output.FlushAsync(readToken).ConfigureAwait(false);
         }
     }

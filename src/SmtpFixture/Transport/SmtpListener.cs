@@ -134,13 +134,18 @@ internal sealed class SmtpListener : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _active);
-            _transports.TryRemove(transport, out _);
             try
             {
+                // Closing flushes what is left for the client; a client that does not read can block that, so the
+                // transport stays where disposal can abort it until it is closed.
                 await transport.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
+            }
+            finally
+            {
+                _transports.TryRemove(transport, out _);
             }
         }
     }
@@ -161,7 +166,7 @@ internal sealed class SmtpListener : IAsyncDisposable
             return;
         }
 
-        Replies.TooManySessions.WriteTo(transport.Output, true);
+        Replies.TooManySessions.WriteTo(transport.Output, _engine.Options.AdvertiseEnhancedStatusCodes);
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {

@@ -70,26 +70,33 @@ internal sealed class SocketTransport : ISmtpTransport
 
     public async ValueTask DisposeAsync()
     {
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await Output.CompleteAsync().ConfigureAwait(false);
         try
         {
+            await Input.CompleteAsync().ConfigureAwait(false);
+
+            // Completing the writer flushes what is left; that fails when the client has gone already.
+            await Output.CompleteAsync().ConfigureAwait(false);
             _socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
         }
-        catch (ObjectDisposedException)
+        finally
         {
-        }
+            try
+            {
+                if (TlsStream is not null)
+                {
+                    await TlsStream.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+            }
 
-        if (TlsStream is not null)
-        {
-            await TlsStream.DisposeAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _socket.Dispose();
         }
-
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
     }
 
     private static (PipeReader Input, PipeWriter Output) CreatePipes(Stream stream) => (

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
@@ -8,19 +9,23 @@ namespace SmtpFixture.Tests.Support;
 
 /// <summary>
 /// Drives one SMTP session over in-memory pipes: no socket, no port. Write client bytes with <c>SendAsync</c>,
-/// read complete replies with <see cref="ReadReplyAsync"/>.
+/// read complete replies with <see cref="ReadReplyAsync"/>. The server's output is counted per flush, so tests can
+/// check that a pipelined batch is answered in one write (RFC 2920 §3.1).
 /// </summary>
 internal sealed class InMemorySmtp : IAsyncDisposable
 {
     private readonly Pipe _toServer = new();
     private readonly Pipe _toClient = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly StringBuilder _pending = new();
+    private readonly List<byte> _pending = [];
+    private readonly CountingPipeWriter _output;
+    private bool _serverClosed;
 
     private InMemorySmtp(SmtpTestServerOptions options)
     {
         Engine = new SmtpEngine(options);
-        var transport = new PipeTransport(new DuplexPipe(_toServer.Reader, _toClient.Writer));
+        _output = new CountingPipeWriter(_toClient.Writer);
+        var transport = new PipeTransport(new DuplexPipe(_toServer.Reader, _output));
         var session = new SmtpSession(Engine, transport, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         Session = Task.Run(async () =>
         {
@@ -34,6 +39,9 @@ internal sealed class InMemorySmtp : IAsyncDisposable
     public Task Session { get; }
 
     public MessageStore Store => Engine.Store;
+
+    /// <summary>How many times the server flushed output that carried bytes.</summary>
+    public int Flushes => _output.Flushes;
 
     /// <summary>Starts a session and reads the greeting.</summary>
     public static async Task<InMemorySmtp> StartAsync(Action<SmtpTestServerOptions>? configure = null, bool readGreeting = true)
@@ -50,11 +58,21 @@ internal sealed class InMemorySmtp : IAsyncDisposable
         return smtp;
     }
 
-    public async Task SendAsync(string text) => await SendAsync(Encoding.UTF8.GetBytes(text));
-
-    public async Task SendAsync(byte[] bytes)
+    /// <summary>Starts a session, reads the greeting and sends EHLO.</summary>
+    public static async Task<InMemorySmtp> StartWithEhloAsync(Action<SmtpTestServerOptions>? configure = null)
     {
-        await _toServer.Writer.WriteAsync(bytes);
+        var smtp = await StartAsync(configure);
+        Assert.StartsWith("250", await smtp.CommandAsync("EHLO client.example"));
+        return smtp;
+    }
+
+    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes bytes to the server in one flush (one read on the server's side, if it is waiting).</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _toServer.Writer.WriteAsync(bytes, cts.Token);
     }
 
     /// <summary>Sends a command line (CRLF added) and returns its complete reply (all lines).</summary>
@@ -64,10 +82,28 @@ internal sealed class InMemorySmtp : IAsyncDisposable
         return await ReadReplyAsync();
     }
 
+    /// <summary>Sends several command lines in one write (a pipelined batch) and returns one reply per line.</summary>
+    public async Task<string[]> PipelineAsync(params string[] lines)
+    {
+        await SendAsync(string.Concat(lines.Select(l => l + "\r\n")));
+        return await ReadRepliesAsync(lines.Length);
+    }
+
+    public async Task<string[]> ReadRepliesAsync(int count)
+    {
+        var replies = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            replies[i] = await ReadReplyAsync();
+        }
+
+        return replies;
+    }
+
     /// <summary>Reads one complete reply, multi-line replies joined with LF (without the final CRLF).</summary>
     public async Task<string> ReadReplyAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         var lines = new List<string>();
         while (true)
         {
@@ -88,46 +124,36 @@ internal sealed class InMemorySmtp : IAsyncDisposable
     /// <summary>Reads until the server closes its side; returns everything that arrived.</summary>
     public async Task<string> ReadToEndAsync()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var text = new StringBuilder(_pending.ToString());
-        _pending.Clear();
-        while (true)
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!_serverClosed)
         {
-            var result = await _toClient.Reader.ReadAsync(cts.Token);
-            foreach (var segment in result.Buffer)
-            {
-                text.Append(Encoding.UTF8.GetString(segment.Span));
-            }
-
-            _toClient.Reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return text.ToString();
-            }
+            await FillAsync(cts.Token);
         }
+
+        var text = Encoding.UTF8.GetString([.. _pending]);
+        _pending.Clear();
+        return text;
     }
 
-    /// <summary>Whether the server has ended the session (after QUIT, a 421, or a drop).</summary>
-    public async Task<bool> IsClosedAsync()
+    /// <summary>Waits until the server has flushed output, without consuming it (the server's next flush stays blocked past 64 KiB).</summary>
+    public async Task WaitForOutputAsync()
     {
-        var rest = await ReadToEndAsync();
-        return rest.Length >= 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await _toClient.Reader.ReadAsync(cts.Token);
+        _toClient.Reader.AdvanceTo(result.Buffer.Start);
     }
 
+    /// <summary>Completes the client's side, as a client that closes its socket.</summary>
     public void CompleteClient() => _toServer.Writer.Complete();
+
+    /// <summary>Stops the session as server shutdown does.</summary>
+    public Task ShutdownAsync() => _shutdown.CancelAsync();
 
     public async ValueTask DisposeAsync()
     {
         await _shutdown.CancelAsync();
-        _toServer.Writer.Complete();
-        try
-        {
-            await Session.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await _toServer.Writer.CompleteAsync();
+        await Session.WaitAsync(TimeSpan.FromSeconds(30));
         _shutdown.Dispose();
     }
 
@@ -135,32 +161,44 @@ internal sealed class InMemorySmtp : IAsyncDisposable
     {
         while (true)
         {
-            var text = _pending.ToString();
-            var lf = text.IndexOf("\r\n", StringComparison.Ordinal);
-            if (lf >= 0)
+            for (var i = 0; i + 1 < _pending.Count; i++)
             {
-                _pending.Remove(0, lf + 2);
-                return text[..lf];
+                if (_pending[i] == '\r' && _pending[i + 1] == '\n')
+                {
+                    var line = Encoding.UTF8.GetString(_pending.GetRange(0, i).ToArray());
+                    _pending.RemoveRange(0, i + 2);
+                    return line;
+                }
             }
 
-            var result = await _toClient.Reader.ReadAsync(cancellationToken);
-            foreach (var segment in result.Buffer)
+            if (_serverClosed)
             {
-                _pending.Append(Encoding.UTF8.GetString(segment.Span));
-            }
+                if (_pending.Count == 0)
+                {
+                    return null;
+                }
 
-            _toClient.Reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted && result.Buffer.IsEmpty && _pending.Length == 0)
-            {
-                return null;
-            }
-
-            if (result.IsCompleted && result.Buffer.IsEmpty)
-            {
-                var last = _pending.ToString();
+                var last = Encoding.UTF8.GetString([.. _pending]);
                 _pending.Clear();
                 return last;
             }
+
+            await FillAsync(cancellationToken);
+        }
+    }
+
+    private async Task FillAsync(CancellationToken cancellationToken)
+    {
+        var result = await _toClient.Reader.ReadAsync(cancellationToken);
+        foreach (var segment in result.Buffer)
+        {
+            _pending.AddRange(segment.Span.ToArray());
+        }
+
+        _toClient.Reader.AdvanceTo(result.Buffer.End);
+        if (result.IsCompleted)
+        {
+            _serverClosed = true;
         }
     }
 
@@ -169,5 +207,41 @@ internal sealed class InMemorySmtp : IAsyncDisposable
         public PipeReader Input => input;
 
         public PipeWriter Output => output;
+    }
+
+    /// <summary>Passes everything through and counts the flushes that carry bytes.</summary>
+    private sealed class CountingPipeWriter(PipeWriter inner) : PipeWriter
+    {
+        private long _unflushed;
+        private int _flushes;
+
+        public int Flushes => Volatile.Read(ref _flushes);
+
+        public override void Advance(int bytes)
+        {
+            _unflushed += bytes;
+            inner.Advance(bytes);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            if (_unflushed > 0)
+            {
+                _unflushed = 0;
+                Interlocked.Increment(ref _flushes);
+            }
+
+            return inner.FlushAsync(cancellationToken);
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace SmtpFixture.Tests.Support;
 /// A byte-level SMTP client over a real socket that can switch to TLS at any point, for tests that need control a
 /// library client does not give (sending STARTTLS and another command in one packet, for instance).
 /// </summary>
-internal sealed class RawSmtpClient : IAsyncDisposable
+internal sealed class RawSmtpClient : IAsyncDisposable, IDisposable
 {
     private readonly TcpClient _tcp;
     private readonly StringBuilder _pending = new();
@@ -23,9 +23,15 @@ internal sealed class RawSmtpClient : IAsyncDisposable
 
     public SslStream? Tls => _stream as SslStream;
 
-    public static async Task<RawSmtpClient> ConnectAsync(SmtpTestServer server)
+    public static async Task<RawSmtpClient> ConnectAsync(SmtpTestServer server, int? receiveBufferSize = null)
     {
         var tcp = new TcpClient(server.EndPoint.AddressFamily) { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            // Set before connecting, so that the window the server sees stays this small.
+            tcp.ReceiveBufferSize = size;
+        }
+
         await tcp.ConnectAsync(server.EndPoint);
         return new RawSmtpClient(tcp);
     }
@@ -93,6 +99,12 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         }
 
         return text.ToString();
+    }
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _tcp.Dispose();
     }
 
     public async ValueTask DisposeAsync()
