@@ -20,6 +20,12 @@ internal sealed class MessageStore
 
     public long EvictedCount { get; private set; }
 
+    /// <summary>Called, outside the lock, for each message added; set by <see cref="SmtpTestServer"/> to raise its event.</summary>
+    public Action<ReceivedMessage>? MessageAdded { get; set; }
+
+    /// <summary>Called for each command answered with a 4xx or 5xx reply; set by <see cref="SmtpTestServer"/> to raise its event.</summary>
+    public Action<SmtpSessionInfo, SmtpExchange>? CommandRefused { get; set; }
+
     public IReadOnlyList<ReceivedMessage> Messages
     {
         get
@@ -90,6 +96,7 @@ internal sealed class MessageStore
             }
         }
 
+        MessageAdded?.Invoke(message);
         if (woken is null)
         {
             return;

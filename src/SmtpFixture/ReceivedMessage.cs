@@ -6,7 +6,7 @@ namespace SmtpFixture;
 public sealed class ReceivedMessage
 {
     private readonly byte[] _rawData;
-    private readonly Lazy<MimeMessage> _message;
+    private MimeMessage? _message;
 
     internal ReceivedMessage(string id, SmtpEnvelope envelope, byte[] rawData, SmtpSessionInfo session, DateTimeOffset receivedAt, SmtpAttempt attempt)
     {
@@ -16,7 +16,6 @@ public sealed class ReceivedMessage
         Session = session;
         ReceivedAt = receivedAt;
         Attempt = attempt;
-        _message = new Lazy<MimeMessage>(Parse, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The queue id returned in the final <c>250</c> reply.</summary>
@@ -32,7 +31,23 @@ public sealed class ReceivedMessage
     public int Size => RawData.Length;
 
     /// <summary>The message parsed by MimeKit; parsed on first use, once.</summary>
-    public MimeMessage Message => _message.Value;
+    public MimeMessage Message
+    {
+        get
+        {
+            if (Volatile.Read(ref _message) is { } parsed)
+            {
+                return parsed;
+            }
+
+            // Parsed once even when threads ask at the same time. No Lazy<T>: with its delegate and helper it would be
+            // three more objects (about 130 bytes) kept with every captured message.
+            lock (_rawData)
+            {
+                return _message ??= Parse();
+            }
+        }
+    }
 
     /// <summary>The session the message arrived in, as it was when the message was accepted.</summary>
     public SmtpSessionInfo Session { get; }

@@ -19,7 +19,22 @@ public sealed class SmtpTestServer : IAsyncDisposable
     {
         _engine = engine;
         _listener = listener;
+        engine.Store.MessageAdded = message => Raise(MessageReceived, new SmtpMessageReceivedEventArgs(message), nameof(MessageReceived));
+        engine.Store.CommandRefused = (session, exchange) => Raise(CommandRefused, new SmtpCommandRefusedEventArgs(session, exchange), nameof(CommandRefused));
     }
+
+    /// <summary>
+    /// Raised for each accepted message, on the session's thread after the message is stored and before the client gets
+    /// its <c>250</c> reply; keep handlers short. A handler that throws is reported like a failing policy
+    /// (<see cref="SmtpPolicyException"/> from the next <c>WaitFor…</c> call or disposal); the client still gets its 250.
+    /// </summary>
+    public event EventHandler<SmtpMessageReceivedEventArgs>? MessageReceived;
+
+    /// <summary>
+    /// Raised for each command answered with a 4xx or 5xx reply (by the server itself or by a policy), on the session's
+    /// thread before the reply is sent; keep handlers short. A handler that throws is reported like a failing policy.
+    /// </summary>
+    public event EventHandler<SmtpCommandRefusedEventArgs>? CommandRefused;
 
     /// <summary>Starts a server; it accepts connections when the returned task completes.</summary>
     /// <param name="configure">Sets options: address, port, limits, extensions, policies, logging, clock.</param>
@@ -129,6 +144,25 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     /// <summary>The address and port, e.g. <c>127.0.0.1:45123</c>.</summary>
     public override string ToString() => EndPoint.ToString();
+
+    private void Raise<T>(EventHandler<T>? handler, T args, string name)
+        where T : EventArgs
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(this, args);
+        }
+        catch (Exception ex)
+        {
+            // A user callback must not take a session down (the reply is still sent); the test hears of it instead.
+            _engine.Store.ReportError(new InvalidOperationException($"A {name} handler threw: {ex.Message}", ex));
+        }
+    }
 
     private string DescribePending() => string.Join(
         Environment.NewLine,

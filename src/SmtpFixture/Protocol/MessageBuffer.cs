@@ -56,7 +56,18 @@ internal sealed class MessageBuffer : IDisposable
     public void Append(byte value) => Append([value]);
 
     /// <summary>The stored bytes as an array of exactly their size: the only copy a captured message keeps.</summary>
-    public byte[] ToArray() => Overflowed ? [] : _buffer.AsSpan(0, (int)Length).ToArray();
+    public byte[] ToArray()
+    {
+        if (Overflowed || Length == 0)
+        {
+            return [];
+        }
+
+        // Uninitialized: every byte is overwritten at once, and zeroing a large array first would touch its memory twice.
+        var copy = GC.AllocateUninitializedArray<byte>((int)Length);
+        _buffer.AsSpan(0, (int)Length).CopyTo(copy);
+        return copy;
+    }
 
     /// <summary>Returns the memory to the pool after a message; a session keeps the buffer between messages.</summary>
     public void Dispose()

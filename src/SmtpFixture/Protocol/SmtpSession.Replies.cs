@@ -34,10 +34,11 @@ internal sealed partial class SmtpSession
     /// <summary>
     /// Adds the exchange to the current attempt. A refusal outside a transaction (at connect, EHLO, AUTH, or a MAIL,
     /// RCPT or DATA out of sequence) becomes an attempt of its own, so that no refusal goes unrecorded.
+    /// Every refusal is also reported through <see cref="MessageStore.CommandRefused"/> (the server's public event).
     /// </summary>
     private void Record(SmtpStage stage, string command, SmtpReply reply, string? answeredBy)
     {
-        if (_attempt is null && (reply.IsPositive || stage == SmtpStage.Other))
+        if (_attempt is null && reply.IsPositive)
         {
             return;
         }
@@ -46,12 +47,18 @@ internal sealed partial class SmtpSession
         if (_attempt is not null)
         {
             _attempt.Add(exchange);
-            return;
+        }
+        else if (stage != SmtpStage.Other)
+        {
+            var attempt = NewAttempt();
+            attempt.Add(exchange);
+            attempt.Complete(SmtpAttemptOutcome.Refused);
         }
 
-        var attempt = NewAttempt();
-        attempt.Add(exchange);
-        attempt.Complete(SmtpAttemptOutcome.Refused);
+        if (!reply.IsPositive)
+        {
+            _engine.Store.CommandRefused?.Invoke(Info, exchange);
+        }
     }
 
     private SmtpAttempt NewAttempt()

@@ -135,8 +135,8 @@ internal sealed class SmtpListener : IAsyncDisposable
 
     private async Task RunSessionAsync(Socket client)
     {
-        // Run the session off the accept loop, so that a slow client never delays the next accept.
-        await Task.Yield();
+        // No Task.Yield here: the session runs on the accept loop only until its first read waits for the client
+        // (greeting written, nothing to read yet), and a thread-pool hop per connection costs more CPU than that.
         var transport = new SocketTransport(client);
         _transports.TryAdd(transport, true);
         var active = Interlocked.Increment(ref _active);

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace SmtpFixture.Cli;
+
+/// <summary>
+/// Prints what the server does, as text or as one JSON object per line. Events are queued and written by one task,
+/// so a slow reader of standard output never stalls an SMTP session, and lines never interleave.
+/// </summary>
+internal sealed class EventSink : IAsyncDisposable
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // The output is read by programs and people, not embedded in HTML: keep '<', '>' and non-ASCII readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly TextWriter _output;
+    private readonly bool _json;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public EventSink(TextWriter output, bool json)
+    {
+        _output = output;
+        _json = json;
+        _writer = Task.Run(WriteLinesAsync);
+    }
+
+    public void Listening(SmtpTestServer server, string security)
+    {
+        if (_json)
+        {
+            Emit(w =>
+            {
+                w.WriteString("event", "listening");
+                w.WriteString("host", server.Host);
+                w.WriteNumber("port", server.Port);
+                w.WriteString("security", security);
+                w.WriteString("tls", server.Options.Tls switch { SmtpTlsMode.StartTls => "starttls", SmtpTlsMode.Implicit => "implicit", _ => "none" });
+                w.WriteBoolean("auth", server.Options.Users.Count > 0);
+                if (server.Certificate is { } certificate)
+                {
+                    w.WriteString("certificateThumbprint", certificate.Thumbprint);
+                }
+            });
+        }
+        else
+        {
+            var endPoint = server.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? $"[{server.Host}]:{server.Port}"
+                : $"{server.Host}:{server.Port}";
+            var pin = server.Certificate is { } certificate ? $" Certificate SHA-1 thumbprint: {certificate.Thumbprint}." : string.Empty;
+            _lines.Writer.TryWrite($"smtp-fixture listening on {endPoint} ({security}); press Ctrl-C to stop.{pin}");
+        }
+    }
+
+    public void Message(ReceivedMessage message, string? emlPath)
+    {
+        string? subject;
+        try
+        {
+            subject = message.Subject;
+        }
+        catch (FormatException)
+        {
+            // Accepted bytes need not be valid MIME; the message is still reported.
+            subject = null;
+        }
+
+        if (_json)
+        {
+            Emit(w =>
+            {
+                w.WriteString("event", "message");
+                w.WriteString("id", message.Id);
+                w.WriteString("from", message.Envelope.MailFrom);
+                w.WriteStartArray("to");
+                foreach (var recipient in message.Envelope.Recipients)
+                {
+                    w.WriteStringValue(recipient);
+                }
+
+                w.WriteEndArray();
+                w.WriteString("subject", subject);
+                w.WriteNumber("size", message.Size);
+                if (emlPath is not null)
+                {
+                    w.WriteString("eml", emlPath);
+                }
+
+                w.WriteString("client", Client(message.Session));
+                w.WriteString("session", message.Session.SessionId);
+                w.WriteString("receivedAt", message.ReceivedAt);
+            });
+        }
+        else
+        {
+            var saved = emlPath is null ? string.Empty : ", saved as " + emlPath;
+            _lines.Writer.TryWrite(string.Create(
+                CultureInfo.InvariantCulture,
+                $"message {message.Id} {message.Envelope} \"{subject}\" ({message.Size} bytes{saved})"));
+        }
+    }
+
+    public void Refused(SmtpCommandRefusedEventArgs refusal)
+    {
+        var exchange = refusal.Exchange;
+        var address = AddressOf(exchange);
+        if (_json)
+        {
+            Emit(w =>
+            {
+                w.WriteString("event", "refused");
+                w.WriteString("stage", exchange.Stage.ToString());
+                w.WriteString("address", address);
+                w.WriteString("command", exchange.Command);
+                w.WriteString("reply", exchange.Reply.ToString());
+                w.WriteNumber("code", exchange.Reply.Code);
+                w.WriteString("by", exchange.AnsweredBy);
+                w.WriteString("client", Client(refusal.Session));
+                w.WriteString("session", refusal.Session.SessionId);
+            });
+        }
+        else
+        {
+            var by = exchange.AnsweredBy is null ? string.Empty : $" [{exchange.AnsweredBy}]";
+            _lines.Writer.TryWrite($"refused {exchange.Stage} {exchange.Command} -> {exchange.Reply}{by} (client {Client(refusal.Session)})");
+        }
+    }
+
+    public void Stopped(SmtpTestServer server)
+    {
+        var accepted = server.Messages.Count + server.EvictedMessageCount;
+        if (_json)
+        {
+            Emit(w =>
+            {
+                w.WriteString("event", "stopped");
+                w.WriteNumber("messages", accepted);
+            });
+        }
+        else
+        {
+            _lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture, $"smtp-fixture stopped after accepting {accepted} message(s)."));
+        }
+    }
+
+    /// <summary>Writes every queued line, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _lines.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    /// <summary>The address a MAIL FROM or RCPT TO command named, without angle brackets; otherwise <see langword="null"/>.</summary>
+    internal static string? AddressOf(SmtpExchange exchange)
+    {
+        if (exchange.Stage is not (SmtpStage.MailFrom or SmtpStage.RcptTo))
+        {
+            return null;
+        }
+
+        var command = exchange.Command;
+        var open = command.IndexOf('<', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : command.IndexOf('>', open + 1);
+        if (open >= 0 && close > open)
+        {
+            return command[(open + 1)..close];
+        }
+
+        // A path without brackets (a syntax error the server refused): report what followed the colon.
+        var colon = command.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return null;
+        }
+
+        var rest = command[(colon + 1)..].Trim();
+        var space = rest.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? rest : rest[..space];
+    }
+
+    private static string Client(SmtpSessionInfo session) =>
+        session.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : session.RemoteEndPoint.ToString() ?? string.Empty;
+
+    private void Emit(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    private async Task WriteLinesAsync()
+    {
+        await foreach (var line in _lines.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await _output.WriteLineAsync(line).ConfigureAwait(false);
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+    }
+}
