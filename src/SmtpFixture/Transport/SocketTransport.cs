@@ -10,6 +10,10 @@ internal sealed class SocketTransport : ISmtpTransport
 {
     // How long and how much the close waits for the client's remaining input (see DrainAsync).
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(1);
+
+    // A client that sends nothing for this long is idle, not pipelining past our last reply: closing then sends no
+    // RST, so disposing a server with idle clients connected costs this once, not the whole DrainTimeout.
+    private static readonly TimeSpan DrainQuietPeriod = TimeSpan.FromMilliseconds(50);
     private const long DrainLimit = 1024 * 1024;
 
     private readonly Socket _socket;
@@ -110,7 +114,8 @@ internal sealed class SocketTransport : ISmtpTransport
     /// with unread input makes the kernel send RST (RFC 1122 §4.2.2.13) and drop what it has not sent yet: the last
     /// reply (221 after QUIT, 421 at a timeout or shutdown) could be lost to a client that pipelined past it. Each
     /// session drains on its own, so many idle sessions closing at shutdown wait at most the bound once, together;
-    /// the listener's ShutdownTimeout abort disposes the socket and ends a drain still running.
+    /// a client silent for <see cref="DrainQuietPeriod"/> ends the drain early; the listener's ShutdownTimeout abort
+    /// disposes the socket and ends a drain still running.
     /// </summary>
     private async Task DrainAsync()
     {
@@ -121,7 +126,9 @@ internal sealed class SocketTransport : ISmtpTransport
             long drained = 0;
             while (drained < DrainLimit)
             {
-                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, bound.Token).ConfigureAwait(false);
+                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(bound.Token);
+                quiet.CancelAfter(DrainQuietPeriod);
+                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, quiet.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -132,7 +139,7 @@ internal sealed class SocketTransport : ISmtpTransport
         }
         catch (OperationCanceledException)
         {
-            // The client neither closed nor stopped sending in time: close anyway.
+            // The client went quiet, or neither closed nor stopped sending in time: close anyway.
         }
         finally
         {
