@@ -32,6 +32,7 @@ internal sealed class SmtpListener : IAsyncDisposable
                 _socket.DualMode = true;
             }
 
+            AllowRebindOverTimeWait(_socket);
             _socket.Bind(new IPEndPoint(options.Address, options.Port));
             _socket.Listen(512);
         }
@@ -45,6 +46,23 @@ internal sealed class SmtpListener : IAsyncDisposable
     }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>
+    /// A connection closed by the server first stays in TIME_WAIT on the server's port for a minute, and Linux then
+    /// refuses to bind that port again without SO_REUSEADDR: the standalone server restarted on its fixed port right
+    /// after a run, or a test that rebinds the port it just freed, would fail with EADDRINUSE. Linux's SO_REUSEADDR
+    /// still refuses a port with a live listener. It is set raw because .NET's <see cref="SocketOptionName.ReuseAddress"/>
+    /// also sets SO_REUSEPORT on Unix, which would let two servers listen on one port; elsewhere the defaults are kept.
+    /// </summary>
+    private static void AllowRebindOverTimeWait(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1;
+            const int SoReuseAddr = 2;
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
+    }
 
     public void Start() => _acceptLoop = AcceptLoopAsync();
 

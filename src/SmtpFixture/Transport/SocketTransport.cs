@@ -85,8 +85,12 @@ internal sealed class SocketTransport : ISmtpTransport
 
             // Completing the writer flushes what is left; that fails when the client has gone already.
             await Output.CompleteAsync().ConfigureAwait(false);
-            _socket.Shutdown(SocketShutdown.Send);
+
+            // Let the client close first: real clients close right after reading 221, and whoever closes first keeps
+            // the connection in TIME_WAIT for a minute. On the client's side that costs nothing; on ours it would pin
+            // the server's port, and a suite that starts and stops servers quickly would run out of ports to bind.
             await DrainAsync().ConfigureAwait(false);
+            _socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -110,7 +114,7 @@ internal sealed class SocketTransport : ISmtpTransport
     }
 
     /// <summary>
-    /// Reads and discards what the client still sends after our FIN, until it closes too (or a bound). Closing a socket
+    /// Reads and discards what the client still sends after our last reply, until it closes (or a bound). Closing a socket
     /// with unread input makes the kernel send RST (RFC 1122 §4.2.2.13) and drop what it has not sent yet: the last
     /// reply (221 after QUIT, 421 at a timeout or shutdown) could be lost to a client that pipelined past it. Each
     /// session drains on its own, so many idle sessions closing at shutdown wait at most the bound once, together;
