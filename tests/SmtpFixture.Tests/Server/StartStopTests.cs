@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 
