@@ -137,7 +137,7 @@ internal sealed class RawSmtpClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Reads one CRLF-terminated line, or null when the server has closed the connection.</summary>
-    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken = default)
+    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
