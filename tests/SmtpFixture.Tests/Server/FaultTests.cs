@@ -103,29 +103,14 @@ public sealed class FaultTests
         await client.ReadReplyAsync();
         await client.CommandAsync("EHLO client.example");
         await client.CommandAsync("MAIL FROM:<a@example.com>");
-        Assert.StartsWith("451 4.3.0 ", await client.CommandAsync("RCPT TO:<boom@example.com>"));
+        Assert.Equal("451 4.3.0 Local error in processing (policy failure)", await client.CommandAsync("RCPT TO:<boom@example.com>"));
         Assert.StartsWith("250 ", await client.CommandAsync("RCPT TO:<fine@example.com>"));
         Assert.StartsWith("354", await client.CommandAsync("DATA"));
         Assert.StartsWith("250 ", await client.CommandAsync("Subject: after\r\n\r\nstill here\r\n."));
 
         var error = await Assert.ThrowsAsync<SmtpPolicyException>(() => server.WaitForMessageAsync());
-        Assert.Contains("policy failure in a test", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("policy failure in a test", Assert.Single(error.InnerExceptions).Message, StringComparison.Ordinal);
         Assert.Equal(["fine@example.com"], (await server.WaitForMessageAsync()).Envelope.Recipients);
-    }
-
-    [Fact]
-    public async Task APolicyExceptionNobodyWaitedForIsThrownByDisposeAsync()
-    {
-        var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(new ThrowOnRecipient("boom@example.com")));
-        using (var client = await RawSmtpClient.ConnectAsync(server))
-        {
-            await client.ReadReplyAsync();
-            await client.CommandAsync("EHLO client.example");
-            await client.CommandAsync("MAIL FROM:<a@example.com>");
-            Assert.StartsWith("451 4.3.0 ", await client.CommandAsync("RCPT TO:<boom@example.com>"));
-        }
-
-        await Assert.ThrowsAsync<SmtpPolicyException>(async () => await server.DisposeAsync());
     }
 
     [Fact]

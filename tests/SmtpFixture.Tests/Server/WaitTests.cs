@@ -101,16 +101,6 @@ public sealed class WaitTests
     }
 
     [Fact]
-    public async Task PolicyThatThrowsWithNobodyWaitingIsReportedByTheNextWait()
-    {
-        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.Policies.Add(new ThrowingPolicy()));
-        Assert.Equal("451 4.3.0 Local error in processing (policy failure)", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
-
-        var error = await Assert.ThrowsAsync<SmtpPolicyException>(() => smtp.Store.WaitForMessageAsync(null, TimeSpan.FromSeconds(1), () => string.Empty, CancellationToken.None));
-        Assert.Contains("policy broke", Assert.Single(error.InnerExceptions).Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task PolicyThatThrowsWithNobodyWaitingIsReportedByDisposal()
     {
         var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(new ThrowingPolicy()));

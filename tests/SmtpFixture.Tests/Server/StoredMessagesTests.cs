@@ -1,19 +1,10 @@
-using System.Net;
 using System.Text;
 
 namespace SmtpFixture.Tests.Server;
 
-/// <summary>Safe unless told otherwise: loopback only, every message kept.</summary>
-public sealed class SecureDefaultsTests
+/// <summary>The store keeps every message unless <c>MaxStoredMessages</c> bounds it.</summary>
+public sealed class StoredMessagesTests
 {
-    [Fact]
-    public async Task TheServerListensOnLoopbackByDefault()
-    {
-        Assert.Equal(IPAddress.Loopback, new SmtpTestServerOptions().Address);
-        await using var server = await SmtpTestServer.StartAsync();
-        Assert.True(IPAddress.IsLoopback(server.EndPoint.Address), server.EndPoint.ToString());
-    }
-
     [Fact]
     public async Task TheStoreKeepsAllMessagesByDefault()
     {
