@@ -31,10 +31,10 @@ var report = new Report { Command = "SmtpFixture.Benchmarks " + string.Join(' ',
 var all = command == "all";
 switch (command)
 {
-    case "all" or "lifecycle" or "load" or "pipeline" or "memory" or "latency":
+    case "all" or "lifecycle" or "load" or "pipeline" or "memory" or "latency" or "send":
         break;
     default:
-        Console.WriteLine("usage: SmtpFixture.Benchmarks all|lifecycle|load|pipeline|memory|latency [--quick] [--out FILE] [--readme README.md]");
+        Console.WriteLine("usage: SmtpFixture.Benchmarks all|lifecycle|load|pipeline|memory|latency|send [--quick] [--out FILE] [--readme README.md]");
         Console.WriteLine("       SmtpFixture.Benchmarks serve smtpfixture|smtpserver|netdumbster   (a server for the load harness)");
         return command == "help" ? 0 : 2;
 }
@@ -54,8 +54,12 @@ if (all || command == "load")
     log.WriteLine("== 2. Throughput and CPU per message (smtp-source)");
     if (LoadHarness.Available)
     {
-        var kinds = ServerKinds.All.Where(k => k != ServerKind.Aiosmtpd || File.Exists("/usr/bin/python3")).ToArray();
-        report.Load = await new LoadHarness(quick, log).RunAsync(kinds);
+        // --servers smtpfixture,tool,smtp-sink: a subset (for A/B runs); --goals: only the 8-session cases the goals name.
+        var serversIndex = Array.IndexOf(args, "--servers");
+        var kinds = serversIndex >= 0 && serversIndex + 1 < args.Length
+            ? args[serversIndex + 1].Split(',').Select(ServerKinds.Parse).ToArray()
+            : ServerKinds.All.Where(k => k != ServerKind.Aiosmtpd || File.Exists("/usr/bin/python3")).ToArray();
+        report.Load = await new LoadHarness(quick, log, goalsOnly: args.Contains("--goals")).RunAsync(kinds);
     }
     else
     {
@@ -79,6 +83,12 @@ if (all || command == "latency")
 {
     log.WriteLine("== 5. Wait latency");
     report.Latency = await LatencyBenchmark.RunAsync(quick ? 300 : 2_000, log);
+}
+
+if (all || command == "send")
+{
+    log.WriteLine("== 6. Per-message latency (one MailKit client, sequential)");
+    report.SendLatency = await SendLatencyBenchmark.RunAsync(quick ? 400 : 2_000, TimeSpan.FromSeconds(quick ? 8 : 20), log);
 }
 
 var markdown = report.Render();

@@ -63,7 +63,7 @@ public static class PipelineBenchmark
         return results;
     }
 
-    private static MimeMessage BuildMessage(int size)
+    internal static MimeMessage BuildMessage(int size)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse("sender@example.com"));

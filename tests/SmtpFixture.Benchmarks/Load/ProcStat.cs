@@ -11,8 +11,14 @@ public static class ProcStat
     /// A snapshot of a process's CPU time: utime+stime from /proc/PID/stat (complete, but in clock ticks of 10 ms) and
     /// the nanosecond run time of each live thread from /proc/PID/task/TID/schedstat.
     /// </summary>
-    public sealed record Snapshot(double TickSeconds, IReadOnlyDictionary<int, long> ThreadNanoseconds)
+    public sealed record Snapshot(double TickSeconds, IReadOnlyDictionary<int, long> ThreadNanoseconds, long ContextSwitches)
     {
+        /// <summary>
+        /// Context switches (voluntary + involuntary, summed over the live threads) from <paramref name="before"/> to this
+        /// snapshot. A thread that ended in between takes its count with it, so this can only undercount.
+        /// </summary>
+        public long ContextSwitchesSince(Snapshot before) => ContextSwitches - before.ContextSwitches;
+
         /// <summary>
         /// CPU seconds from <paramref name="before"/> to this snapshot: the per-thread nanoseconds when no thread ended in
         /// between (an ended thread's time is only in the tick count), otherwise the ticks.
@@ -33,6 +39,7 @@ public static class ProcStat
     public static Snapshot Take(int pid)
     {
         var threads = new Dictionary<int, long>();
+        long switches = 0;
         try
         {
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
@@ -41,6 +48,7 @@ public static class ProcStat
                 {
                     var first = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0];
                     threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = long.Parse(first, CultureInfo.InvariantCulture);
+                    switches += ContextSwitches(Path.Combine(task, "status"));
                 }
                 catch (IOException)
                 {
@@ -53,8 +61,42 @@ public static class ProcStat
         }
 
         var f = Fields(pid);
-        return new Snapshot((f[11] + f[12]) / TicksPerSecond.Value, threads);
+        return new Snapshot((f[11] + f[12]) / TicksPerSecond.Value, threads, switches);
     }
+
+    /// <summary>voluntary_ctxt_switches + nonvoluntary_ctxt_switches of one thread (/proc/PID/task/TID/status).</summary>
+    private static long ContextSwitches(string statusPath)
+    {
+        long sum = 0;
+        foreach (var line in File.ReadLines(statusPath))
+        {
+            if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+            {
+                sum += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The machine's busy CPU time so far (user, nice, system, irq, softirq of all cores, from /proc/stat), in seconds.
+    /// Busy time over a case minus what the measured processes used is what everybody else used: the machine's
+    /// foreign load during the case.
+    /// </summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / TicksPerSecond.Value;
+    }
+
+    /// <summary>The 1-minute load average.</summary>
+    public static double LoadAverage() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>utime+stime of this process (the harness itself), in seconds.</summary>
+    public static double SelfSeconds() => ProcessSeconds(Environment.ProcessId);
 
     /// <summary>utime+stime of the process (all its threads, also those that ended), in seconds.</summary>
     public static double ProcessSeconds(int pid) => Fields(pid) is var f ? (f[11] + f[12]) / TicksPerSecond.Value : 0;

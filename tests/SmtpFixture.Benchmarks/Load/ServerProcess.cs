@@ -14,13 +14,16 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly bool _controllable;
+    private readonly ToolEvents? _events;
+    private long _countedAtReset;
 
-    private ServerProcess(ServerKind kind, Process process, int port, bool controllable)
+    private ServerProcess(ServerKind kind, Process process, int port, bool controllable, ToolEvents? events = null)
     {
         Kind = kind;
         _process = process;
         Port = port;
         _controllable = controllable;
+        _events = events;
     }
 
     public ServerKind Kind { get; }
@@ -60,6 +63,9 @@ public sealed class ServerProcess : IAsyncDisposable
                 return await StartControllableAsync(kind, info).ConfigureAwait(false);
             }
 
+            case ServerKind.SmtpFixtureTool:
+                return await StartToolAsync().ConfigureAwait(false);
+
             default:
             {
                 var (file, prefix) = Shell.Self();
@@ -77,6 +83,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Forgets the messages received (the .NET hosts also collect garbage), so that every run starts alike.</summary>
     public async Task ResetAsync()
     {
+        _countedAtReset = _events?.Messages ?? 0;
         if (_controllable)
         {
             var reply = await AskAsync("reset").ConfigureAwait(false);
@@ -87,14 +94,33 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Messages received since the last reset, or null when the server cannot tell (smtp-sink).</summary>
-    public async Task<long?> CountAsync() =>
-        _controllable ? long.Parse(await AskAsync("count").ConfigureAwait(false), CultureInfo.InvariantCulture) : null;
+    /// <summary>
+    /// Messages received since the last reset, or null when the server cannot tell (smtp-sink). The tool's count is its
+    /// <c>message</c> events on standard output: this waits (bounded) until <paramref name="expected"/> have been printed.
+    /// </summary>
+    public async Task<long?> CountAsync(long expected)
+    {
+        if (_events is { } events)
+        {
+            await events.WaitForAsync(_countedAtReset + expected, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            return events.Messages - _countedAtReset;
+        }
+
+        return _controllable ? long.Parse(await AskAsync("count").ConfigureAwait(false), CultureInfo.InvariantCulture) : null;
+    }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
+            if (_events is not null && !_process.HasExited)
+            {
+                // The tool stops gracefully on SIGTERM.
+                Shell.TryRun("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
+                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(bound.Token).ConfigureAwait(false);
+            }
+
             if (_controllable && !_process.HasExited)
             {
                 await _process.StandardInput.WriteLineAsync("quit").ConfigureAwait(false);
@@ -131,6 +157,85 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         return new ServerProcess(kind, process, int.Parse(line.AsSpan(5), CultureInfo.InvariantCulture), controllable: true);
+    }
+
+    /// <summary>
+    /// The shipped tool as a user starts it: <c>smtp-fixture --port 0 --json</c>, the apphost built next to this program
+    /// (the benchmark project references the tool's project, so one build builds both), with the tool's own runtimeconfig.
+    /// </summary>
+    private static async Task<ServerProcess> StartToolAsync()
+    {
+        var path = ToolPath();
+        var info = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", "0", "--json" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        _ = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var line = await process.StandardOutput.ReadLineAsync(bound.Token).ConfigureAwait(false);
+        int port;
+        try
+        {
+            using var listening = System.Text.Json.JsonDocument.Parse(line ?? string.Empty);
+            port = listening.RootElement.GetProperty("port").GetInt32();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            process.Kill();
+            throw new InvalidOperationException($"smtp-fixture did not start: '{line}'.", ex);
+        }
+
+        return new ServerProcess(ServerKind.SmtpFixtureTool, process, port, controllable: false, new ToolEvents(process.StandardOutput));
+    }
+
+    /// <summary>The tool's apphost in the tool project's output for this program's configuration.</summary>
+    public static string ToolPath()
+    {
+        var attribute = typeof(ServerProcess).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "SmtpFixtureToolDirectory");
+        var path = Path.Combine(attribute.Value!, "smtp-fixture");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"the tool was not built: {path} is missing");
+    }
+
+    /// <summary>Counts the <c>message</c> lines the tool prints (one JSON object per line).</summary>
+    private sealed class ToolEvents
+    {
+        private readonly Task _reading;
+        private long _messages;
+
+        public ToolEvents(StreamReader output) => _reading = ReadAsync(output);
+
+        public long Messages => Interlocked.Read(ref _messages);
+
+        public async Task WaitForAsync(long count, TimeSpan quietLimit)
+        {
+            // Bounded by silence, not by total time: a slow but moving writer is waited for.
+            var last = Messages;
+            var since = Stopwatch.StartNew();
+            while (Messages < count && !_reading.IsCompleted && since.Elapsed < quietLimit)
+            {
+                await Task.Delay(1).ConfigureAwait(false);
+                if (Messages != last)
+                {
+                    last = Messages;
+                    since.Restart();
+                }
+            }
+        }
+
+        private async Task ReadAsync(StreamReader output)
+        {
+            while (await output.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line.Contains("\"event\":\"message\"", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _messages);
+                }
+            }
+        }
     }
 
     private async Task<string> AskAsync(string command)
