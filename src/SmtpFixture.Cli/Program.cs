@@ -7,6 +7,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        RuntimeSettings.Apply();
         using var stop = new CancellationTokenSource();
         void Stop(PosixSignalContext context)
         {

@@ -4,7 +4,7 @@
 #        SIZE, MSGS, WARM: message size, messages measured, warm-up messages). Writes /tmp/prof-NAME.*; then
 #        perf script -i /tmp/prof-NAME.perf.data -F comm,tid,ip,sym,dso | perf_split.py
 set -e
-B=${BIN:-/work/wt/i16/tests/SmtpFixture.Benchmarks/bin/Release/net10.0/SmtpFixture.Benchmarks}
+B=${BIN:-$(cd "$(dirname "$0")" && pwd)/bin/Release/net10.0/SmtpFixture.Benchmarks}
 NAME=$1; PC=$2; CMD=${3:-serve smtpfixture}
 mkfifo /tmp/prof-$NAME.in 2>/dev/null || true
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 $B $CMD < /tmp/prof-$NAME.in > /tmp/prof-$NAME.out 2>/dev/null &
