@@ -129,6 +129,12 @@ public sealed class SmtpTestServerOptions
     /// <summary>The policies consulted at each stage, in order; also reachable as <see cref="SmtpTestServer.Policies"/> while running.</summary>
     public SmtpPolicyCollection Policies { get; } = new();
 
+    /// <summary>
+    /// The DKIM public keys the server knows, in place of DNS, for <see cref="ReceivedMessage.VerifyDkim"/>: add an
+    /// <see cref="Dkim.SmtpDkimKey"/> or a public key record. Keys may be added while the server runs.
+    /// </summary>
+    public Dkim.SmtpDkimKeyCollection DkimKeys { get; } = new();
+
     /// <summary>Where the server logs (the wire transcript at Debug); none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

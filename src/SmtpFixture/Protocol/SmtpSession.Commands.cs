@@ -449,7 +449,7 @@ internal sealed partial class SmtpSession
         var reply = verdict.Reply ?? Replies.Queued(id);
         var attempt = _attempt!;
         var envelope = new SmtpEnvelope(_mailFrom!, _mailParameters, _recipients.ToArray());
-        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), attempt);
+        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), attempt) { DkimKeys = _options.DkimKeys };
         Record(stage, command, reply, by);
         attempt.Complete(SmtpAttemptOutcome.Accepted, message);
         _engine.Store.Add(message);
