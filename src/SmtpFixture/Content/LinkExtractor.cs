@@ -56,7 +56,7 @@ internal static partial class LinkExtractor
                 case HtmlTagToken { Id: HtmlTagId.A or HtmlTagId.Area, IsEndTag: false } tag:
                     Close(ref open, ref text, links);
                     var href = tag.Attributes.FirstOrDefault(a => a.Id == HtmlAttributeId.Href)?.Value?.Trim();
-                    if (href is not null && Uri.TryCreate(href, UriKind.Absolute, out var uri))
+                    if (TryAbsolute(href, out var uri))
                     {
                         if (tag.Id == HtmlTagId.Area || tag.IsEmptyElement)
                         {
@@ -103,11 +103,21 @@ internal static partial class LinkExtractor
         foreach (Match match in TextUrl().Matches(text))
         {
             var url = TrimTrailingPunctuation(match.Value);
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            if (TryAbsolute(url, out var uri))
             {
                 links.Add(new SmtpLink(uri, null, inHtml: false));
             }
         }
+    }
+
+    /// <summary>
+    /// A URL with a scheme. Uri.TryCreate alone is not enough: on Unix it reads a relative path such as <c>/reset</c>
+    /// as an absolute <c>file:</c> URI.
+    /// </summary>
+    private static bool TryAbsolute(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri)
+    {
+        uri = null;
+        return text is not null && Scheme().IsMatch(text) && Uri.TryCreate(text, UriKind.Absolute, out uri);
     }
 
     /// <summary>Sentence punctuation after a URL is not part of it; a closing bracket is, when the URL opened one.</summary>
@@ -159,6 +169,9 @@ internal static partial class LinkExtractor
 
     [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TextUrl();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*:")]
+    private static partial Regex Scheme();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -100,7 +100,7 @@ public sealed class SmtpDkimKey
         return new SmtpDkimKey(domain, selector, algorithm, record, null);
     }
 
-    /// <summary>A MimeKit signer with this key, its domain, selector and algorithm (relaxed/simple canonicalisation, MimeKit's default).</summary>
+    /// <summary>A MimeKit signer with this key, its domain, selector and algorithm; canonicalisation is MimeKit's default, simple/simple.</summary>
     /// <returns>A new <see cref="DkimSigner"/>.</returns>
     /// <exception cref="InvalidOperationException">The key was registered by its public record only.</exception>
     public DkimSigner CreateSigner()
