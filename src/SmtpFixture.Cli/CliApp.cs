@@ -81,6 +81,11 @@ internal static class CliApp
             }
         }
 
+        foreach (var key in parseResult.GetValue(cli.DkimKeys) ?? [])
+        {
+            options.DkimKeys.Add(key);
+        }
+
         if (parseResult.GetValue(cli.KnownRecipients) is { Length: > 0 } known)
         {
             options.Policies.Add(SmtpPolicies.KnownRecipients(known));

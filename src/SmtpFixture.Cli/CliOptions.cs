@@ -64,6 +64,7 @@ internal sealed class CliOptions
                 }
             }
         });
+        DkimKeys.CustomParser = ParseDkimKeys;
         SaveDir.Validators.Add(result =>
         {
             var dir = result.GetValueOrDefault<string?>();
@@ -89,7 +90,7 @@ internal sealed class CliOptions
             "Exit codes: 0 after Ctrl-C or SIGTERM, 1 if it cannot listen, 2 for a bad option.")
         {
             Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
-            MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose,
+            MaxSize, Greylist, RateLimit, KnownRecipients, DkimKeys, SaveDir, Json, Verbose,
         };
         Root.Validators.Add(ValidateCombinations);
     }
@@ -189,6 +190,15 @@ internal sealed class CliOptions
         Arity = ArgumentArity.ExactlyOne,
     };
 
+    public Option<Dkim.SmtpDkimKey[]> DkimKeys { get; } = new("--dkim-key")
+    {
+        Description = "Verify DKIM signatures of SELECTOR._domainkey.DOMAIN with the public key record in FILE (v=DKIM1; " +
+            "k=rsa; p=..., or opendkim-genkey's .txt) instead of DNS; each message event gets a 'dkim' field. Repeat for " +
+            "more keys. Example: --dkim-key example.com:s1:s1.txt",
+        HelpName = "DOMAIN:SELECTOR:FILE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public Option<string?> SaveDir { get; } = new("--save-dir")
     {
         Description = "Save each accepted message as an .eml file in this directory (created if missing), before the " +
@@ -245,6 +255,32 @@ internal sealed class CliOptions
         {
             return default;
         }
+    }
+
+    private static Dkim.SmtpDkimKey[] ParseDkimKeys(ArgumentResult result)
+    {
+        var keys = new List<Dkim.SmtpDkimKey>();
+        foreach (var token in result.Tokens)
+        {
+            // Split at the first two colons only: the file path may contain more.
+            var parts = token.Value.Split(':', 3);
+            if (parts.Length != 3 || parts[2].Length == 0)
+            {
+                result.AddError($"--dkim-key: '{token.Value}' is not DOMAIN:SELECTOR:PUBLIC-KEY-FILE.");
+                continue;
+            }
+
+            try
+            {
+                keys.Add(Dkim.SmtpDkimKey.FromPublicKeyRecord(parts[0], parts[1], File.ReadAllText(parts[2])));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                result.AddError($"--dkim-key '{token.Value}': {e.Message}");
+            }
+        }
+
+        return keys.ToArray();
     }
 
     private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, T fallback)

@@ -97,6 +97,7 @@ internal sealed class EventSink : IAsyncDisposable
                 w.WriteString("client", Client(message.Session));
                 w.WriteString("session", message.Session.SessionId);
                 w.WriteString("receivedAt", message.ReceivedAt);
+                WriteDkim(w, message);
             });
         }
         else
@@ -184,6 +185,33 @@ internal sealed class EventSink : IAsyncDisposable
         var rest = command[(colon + 1)..].Trim();
         var space = rest.IndexOf(' ', StringComparison.Ordinal);
         return space < 0 ? rest : rest[..space];
+    }
+
+    /// <summary>One verdict per DKIM-Signature, checked with the --dkim-key keys: <c>[{"domain","selector","result","reason"}]</c>.</summary>
+    private static void WriteDkim(Utf8JsonWriter w, ReceivedMessage message)
+    {
+        IReadOnlyList<Dkim.SmtpDkimResult> results;
+        try
+        {
+            results = message.VerifyDkim();
+        }
+        catch (FormatException)
+        {
+            results = [];
+        }
+
+        w.WriteStartArray("dkim");
+        foreach (var result in results)
+        {
+            w.WriteStartObject();
+            w.WriteString("domain", result.Domain);
+            w.WriteString("selector", result.Selector);
+            w.WriteString("result", result.IsValid ? "pass" : "fail");
+            w.WriteString("reason", result.Reason);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static string Client(SmtpSessionInfo session) =>
