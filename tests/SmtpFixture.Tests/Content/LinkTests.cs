@@ -1,8 +1,6 @@
 using System.Text;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
-using SmtpFixture.Tests.Support;
+using SmtpFixture.Tests.Dkim;
 
 namespace SmtpFixture.Tests.Content;
 
@@ -129,13 +127,6 @@ public sealed class LinkTests
         message.To.Add(MailboxAddress.Parse("alice@example.org"));
         message.Subject = subject;
         message.Body = body;
-        using (var client = new SmtpClient())
-        {
-            await client.ConnectAsync(server.Host, server.Port, SecureSocketOptions.None);
-            await client.SendAsync(message);
-            await client.DisconnectAsync(true);
-        }
-
-        return await server.WaitForMessageAsync();
+        return await SignedMail.SendAsync(server, message);
     }
 }

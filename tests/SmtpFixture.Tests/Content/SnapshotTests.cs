@@ -1,11 +1,10 @@
 using System.Text;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 using MimeKit.Cryptography;
 using MimeKit.Utils;
 using SmtpFixture.Content;
 using SmtpFixture.Dkim;
+using SmtpFixture.Tests.Dkim;
 
 namespace SmtpFixture.Tests.Content;
 
@@ -19,8 +18,8 @@ public sealed class SnapshotTests
     {
         await using var server = await SmtpTestServer.StartAsync();
 
-        var first = await SendAsync(server, Welcome(DateTimeOffset.UtcNow));
-        var second = await SendAsync(server, Welcome(DateTimeOffset.UtcNow.AddHours(1)));
+        var first = await SignedMail.SendAsync(server, Welcome(DateTimeOffset.UtcNow));
+        var second = await SignedMail.SendAsync(server, Welcome(DateTimeOffset.UtcNow.AddHours(1)));
 
         // Every volatile value differs between the two deliveries...
         Assert.NotEqual(first.Message.MessageId, second.Message.MessageId);
@@ -37,7 +36,7 @@ public sealed class SnapshotTests
     {
         await using var server = await SmtpTestServer.StartAsync();
 
-        var received = await SendAsync(server, Welcome(DateTimeOffset.UtcNow));
+        var received = await SignedMail.SendAsync(server, Welcome(DateTimeOffset.UtcNow));
 
         var snapshot = received.ToSnapshot();
         Assert.Equal(ExpectedWelcome, snapshot);
@@ -51,9 +50,9 @@ public sealed class SnapshotTests
         var changedText = Welcome(DateTimeOffset.UtcNow, text: "Welcome, Bob!\r\n");
         var changedAttachment = Welcome(DateTimeOffset.UtcNow, attachment: "terms, version 2");
 
-        var baseline = (await SendAsync(server, Welcome(DateTimeOffset.UtcNow))).ToSnapshot();
-        var text = (await SendAsync(server, changedText)).ToSnapshot();
-        var attachment = (await SendAsync(server, changedAttachment)).ToSnapshot();
+        var baseline = (await SignedMail.SendAsync(server, Welcome(DateTimeOffset.UtcNow))).ToSnapshot();
+        var text = (await SignedMail.SendAsync(server, changedText)).ToSnapshot();
+        var attachment = (await SignedMail.SendAsync(server, changedAttachment)).ToSnapshot();
 
         Assert.NotEqual(baseline, text);
         Assert.Contains("Welcome, Bob!", text, StringComparison.Ordinal);
@@ -69,7 +68,7 @@ public sealed class SnapshotTests
         var message = Welcome(date, text: "Confirm: https://shop.example.com/confirm?token=8f3a91&next=https://shop.example.com/confirm?token=8f3a91\r\n");
         message.Headers.Add("X-Mailer", "Shop 4.2.1-nightly");
 
-        var received = await SendAsync(server, message);
+        var received = await SignedMail.SendAsync(server, message);
         var options = new SmtpSnapshotOptions { IncludeEnvelope = false }.Scrub(@"token=(\w+)", "token");
         options.ExcludedHeaders.Add("x-mailer");
         options.VerbatimHeaders.Add("Date");
@@ -158,17 +157,5 @@ public sealed class SnapshotTests
         message.Prepare(EncodingConstraint.SevenBit);
         Key.CreateSigner().Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId, HeaderId.InReplyTo, HeaderId.References]);
         return message;
-    }
-
-    private static async Task<ReceivedMessage> SendAsync(SmtpTestServer server, MimeMessage message)
-    {
-        using (var client = new SmtpClient())
-        {
-            await client.ConnectAsync(server.Host, server.Port, SecureSocketOptions.None);
-            await client.SendAsync(message);
-            await client.DisconnectAsync(true);
-        }
-
-        return await server.WaitForMessageAsync(m => m.Message.MessageId == message.MessageId);
     }
 }

@@ -6,7 +6,7 @@ using SmtpFixture.Dkim;
 
 namespace SmtpFixture.Tests.Dkim;
 
-/// <summary>Messages signed by MimeKit's DkimSigner and sent through MailKit, as an application under test would.</summary>
+/// <summary>Messages signed by MimeKit's DkimSigner (or not) and sent through MailKit, as an application under test would.</summary>
 internal static class SignedMail
 {
     public static MimeMessage New(string from = "noreply@example.com", string body = "Hello Alice,\r\n\r\nyour order has shipped.\r\n")
@@ -52,6 +52,7 @@ internal static class SignedMail
             await client.DisconnectAsync(true);
         }
 
-        return await server.WaitForMessageAsync();
+        // By Message-ID: a test may send several messages to one server.
+        return await server.WaitForMessageAsync(m => m.Message.MessageId == message.MessageId);
     }
 }
