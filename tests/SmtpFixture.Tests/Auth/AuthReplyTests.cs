@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Auth;
 
@@ -353,8 +352,8 @@ public sealed class AuthReplyTests
 
         public override ValueTask<SmtpVerdict> OnAuthAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
         {
-            Seen = (context.Session.AuthenticatedUser, context.Address);
-            return ValueTask.FromResult(SmtpVerdict.Respond(new SmtpReply(454, "4.7.0", "Try later")));
+            Seen = (context.Session.AuthenticatedUser, context.Mechanism);
+            return ValueTask.FromResult(SmtpVerdict.Reply(new SmtpReply(454, "4.7.0", "Try later")));
         }
     }
 }

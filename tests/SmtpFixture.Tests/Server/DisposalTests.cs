@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 
@@ -137,7 +136,7 @@ public sealed class DisposalTests
         public override ValueTask<SmtpVerdict> OnHeloAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
         {
             answered.TrySetResult();
-            return new(SmtpVerdict.Respond(Huge));
+            return new(SmtpVerdict.Reply(Huge));
         }
     }
 }
