@@ -260,6 +260,21 @@ public sealed class DkimVerificationTests
         Assert.Equal((relaxed, strict), (result.IsAligned(SmtpDkimAlignment.Relaxed), result.IsAligned(SmtpDkimAlignment.Strict)));
     }
 
+    [Theory]
+    [InlineData("v=1; a=rsa-sha256; d=example.com; s=s1; h=from; bh=", "malformed signature: the required tag b= is missing (RFC 6376 §3.5)")]
+    [InlineData("v=1; a=rsa-sha256; d=example.com; s=s1; h=from; bh=AAAA; b=AAAA; x=soon", "malformed signature: x=soon is not a number of seconds since 1970")]
+    [InlineData("v=1; a=rsa-md5; d=example.com; s=s1; h=from; bh=AAAA; b=AAAA", "algorithm disabled: a=rsa-md5 is not a DKIM algorithm this verifier accepts (rsa-sha256, ed25519-sha256)")]
+    public async Task MalformedSignatureIsReportedNotThrown(string signature, string reason)
+    {
+        await using var server = await SmtpTestServer.StartAsync(o => o.DkimKeys.Add(RsaKey));
+        var message = SignedMail.New();
+        message.Headers.Add(HeaderId.DkimSignature, signature);
+
+        var received = await SignedMail.SendAsync(server, message);
+
+        Assert.Equal(reason, Assert.Single(received.VerifyDkim()).Reason);
+    }
+
     [Fact]
     public void PublicKeyRecordInZoneFileFormIsAccepted()
     {
