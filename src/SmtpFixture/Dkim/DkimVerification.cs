@@ -7,9 +7,10 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace SmtpFixture.Dkim;
 
 /// <summary>
-/// Verifies each <c>DKIM-Signature</c> of a received message with the registered keys. MimeKit's
-/// <see cref="DkimVerifier"/> gives the verdict (it hashes the header fields as they arrived, from their raw values);
-/// the checks before it and the body hash recomputed from the raw bytes say which part failed when it answers false.
+/// Verifies each <c>DKIM-Signature</c> of a received message with the registered keys. A signature passes when the
+/// body hash of the raw bytes as received matches <c>bh=</c> and MimeKit's <see cref="DkimVerifier"/> accepts it (over
+/// the message parsed from those bytes, whose header fields keep their raw values). The checks before the cryptography
+/// and the separate body hash say which part failed, where MimeKit only answers false.
 /// </summary>
 internal static class DkimVerification
 {
