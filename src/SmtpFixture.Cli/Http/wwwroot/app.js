@@ -126,20 +126,6 @@ async function openMessage(id) {
   head.append(actions);
   card.append(head);
 
-  const views = [["HTML", m.HTML ? showHtml : null], ["Text", showText], ["Headers", showHeaders], ["Raw", showRaw]].filter(([, f]) => f);
-  const tabs = el("div", "view-tabs");
-  const body = el("div", "view-body");
-  for (const [name, show] of views) {
-    const button = el("button", null, name);
-    button.dataset.view = name.toLowerCase();
-    button.addEventListener("click", () => {
-      for (const b of tabs.children) b.classList.toggle("active", b === button);
-      show(m, body);
-    });
-    tabs.append(button);
-  }
-  card.append(tabs, body);
-
   const files = [...(m.Attachments || []), ...(m.Inline || [])];
   if (files.length) {
     const list = el("div", "attachments");
@@ -153,6 +139,20 @@ async function openMessage(id) {
     }
     card.append(list);
   }
+
+  const views = [["HTML", m.HTML ? showHtml : null], ["Text", showText], ["Headers", showHeaders], ["Raw", showRaw]].filter(([, f]) => f);
+  const tabs = el("div", "view-tabs");
+  const body = el("div", "view-body");
+  for (const [name, show] of views) {
+    const button = el("button", null, name);
+    button.dataset.view = name.toLowerCase();
+    button.addEventListener("click", () => {
+      for (const b of tabs.children) b.classList.toggle("active", b === button);
+      show(m, body);
+    });
+    tabs.append(button);
+  }
+  card.append(tabs, body);
 
   detail.replaceChildren(card);
   tabs.firstElementChild.click();
