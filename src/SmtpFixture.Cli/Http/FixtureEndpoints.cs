@@ -84,7 +84,7 @@ internal static class FixtureEndpoints
 
         api.MapDelete("/script", () =>
         {
-            server.Script.Reset();
+            server.Script.Clear();
             return Results.Json(new List<ScriptStepDto>());
         }).WithSummary("Removes every scripted step.").Produces<List<ScriptStepDto>>();
 

@@ -99,7 +99,7 @@ internal static partial class ScriptRequest
                 _ => throw new BadRequestException($"{path}.stage: '{stage}' cannot be scripted."),
             };
             builder = times is { } count ? builder.Times(count) : builder.Always();
-            _ = smtpReply is not null ? builder.Reply(smtpReply, close) : drop ? builder.DropConnection() : builder.Delay(wait);
+            _ = smtpReply is not null ? builder.Reply(smtpReply, close) : drop ? builder.Drop() : builder.Delay(wait);
         };
     }
 
