@@ -26,8 +26,17 @@ internal sealed class EventStream : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    /// <summary>Queues an event; <paramref name="describe"/> runs on the pump, off the caller's thread.</summary>
-    public void Publish(Func<(string Name, object Data)> describe) => _incoming.Writer.TryWrite(describe);
+    /// <summary>
+    /// Queues an event; <paramref name="describe"/> runs on the pump, off the caller's thread. With nobody listening
+    /// nothing is queued, so a message costs no parsing for the stream until a client connects.
+    /// </summary>
+    public void Publish(Func<(string Name, object Data)> describe)
+    {
+        if (Volatile.Read(ref _clients).Count > 0)
+        {
+            _incoming.Writer.TryWrite(describe);
+        }
+    }
 
     /// <summary>Streams events to one client until it goes away or <paramref name="stopping"/> fires.</summary>
     public async Task StreamAsync(HttpContext context, CancellationToken stopping)
