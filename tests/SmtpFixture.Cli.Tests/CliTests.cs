@@ -17,6 +17,7 @@ public sealed class CliTests
         Assert.Equal("listening", listening.GetProperty("event").GetString());
         Assert.Equal("127.0.0.1", listening.GetProperty("host").GetString());
         Assert.InRange(listening.GetProperty("port").GetInt32(), 1, 65535);
+        Assert.False(listening.TryGetProperty("httpPort", out _), "without --http-port there is no HTTP side at all");
     }
 
     [Fact]

@@ -76,6 +76,23 @@ public sealed class WebInboxBrowserTests
     }
 
     [SkippableFact]
+    public async Task WithATokenThePageTakesItFromItsAddressForEveryRequestAndTheEventStream()
+    {
+        await using var host = await ApiHost.StartAsync(token: "s3cret");
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        await page.GotoAsync(host.BaseAddress + "?access_token=s3cret");
+        await Assertions.Expect(page.Locator("#live-text")).ToHaveTextAsync("live");
+
+        var mail = ApiHost.Mail("app@example.com", "alice@example.com", "Behind a token");
+        mail.Body = new TextPart("html") { Text = "<p id=\"body\">HTML behind a token</p>" };
+        await host.SendMailAsync(mail);
+        await page.Locator(".message", new() { HasText = "Behind a token" }).ClickAsync();
+
+        await Assertions.Expect(page.FrameLocator("#message-view iframe").Locator("#body")).ToHaveTextAsync("HTML behind a token");
+    }
+
+    [SkippableFact]
     public async Task TheAttemptsTimelineShowsRefusalsWithTheirTranscript()
     {
         await using var host = await ApiHost.StartAsync();

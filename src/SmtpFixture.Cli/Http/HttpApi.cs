@@ -90,7 +90,7 @@ internal sealed class HttpApi : IAsyncDisposable
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
-                if (token is not null && !IsHealthProbe(context.Request.Path) && !Authorized(context.Request, token))
+                if (token is not null && !IsPublic(context.Request.Path) && !Authorized(context.Request, token))
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     headers.WWWAuthenticate = "Bearer realm=\"smtp-fixture\"";
@@ -155,7 +155,11 @@ internal sealed class HttpApi : IAsyncDisposable
         await _events.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static bool IsHealthProbe(PathString path) => path == "/livez" || path == "/readyz";
+    /// <summary>
+    /// What needs no token: the health probes, and the inbox's own page, script and style, which hold no mail (the
+    /// browser loads them without the query string; the page then sends the token with every API call).
+    /// </summary>
+    private static bool IsPublic(PathString path) => WebInbox.IsPageFile(path) || path == "/livez" || path == "/readyz";
 
     /// <summary>
     /// A bearer token in the Authorization header, or <c>access_token</c> in the query string for what a browser

@@ -28,6 +28,8 @@ internal static class WebInbox
         ("/app.css", "wwwroot/app.css", "text/css; charset=utf-8"),
     ];
 
+    public static bool IsPageFile(PathString path) => Files.Any(f => path == f.Path);
+
     public static void Map(IEndpointRouteBuilder app, Mailbox mailbox)
     {
         foreach (var (path, resource, contentType) in Files)

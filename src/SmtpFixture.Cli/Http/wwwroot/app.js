@@ -15,6 +15,10 @@ function url(path, params = {}) {
 
 async function api(path, options = {}, params = {}) {
   const response = await fetch(url(path, params), options);
+  if (response.status === 401) {
+    $("live-text").textContent = "this server needs its token: open the page as /?access_token=TOKEN";
+    throw new Error("401: the --http-token is missing or wrong");
+  }
   if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
   const type = response.headers.get("content-type") || "";
   return type.includes("json") ? response.json() : response.text();
