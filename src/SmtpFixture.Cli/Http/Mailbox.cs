@@ -72,11 +72,10 @@ internal sealed class Mailbox
         }
     }
 
-    /// <summary>Deletes the messages with these IDs; returns the IDs that named no message.</summary>
-    public IReadOnlyList<string> Delete(IEnumerable<string> ids)
+    /// <summary>Deletes the messages with these IDs; IDs of no message are ignored, as Mailpit does.</summary>
+    public void Delete(IEnumerable<string> ids)
     {
         var present = Messages.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        var unknown = ids.Where(id => !present.Contains(id)).ToList();
         lock (_gate)
         {
             foreach (var id in ids.Where(present.Contains))
@@ -89,8 +88,6 @@ internal sealed class Mailbox
             _deleted.IntersectWith(_server.Messages.Select(m => m.Id));
             Signal();
         }
-
-        return unknown;
     }
 
     /// <summary>Forgets every message, attempt, script step and policy state, as <see cref="SmtpTestServer.Reset"/> does.</summary>
