@@ -60,6 +60,7 @@ public sealed class HttpApiTests
     [InlineData("api/v1/search?query=is:sticky", "is:sticky")]
     [InlineData("api/v1/wait?count=0", "count: '0'")]
     [InlineData("api/v1/wait?timeout=soon", "timeout: 'soon'")]
+    [InlineData("api/v1/wait?timeout=11m", "up to 10m")]
     public async Task MalformedQueryParametersAre400WithAMessageNamingThem(string path, string expected)
     {
         await using var host = await ApiHost.StartAsync();

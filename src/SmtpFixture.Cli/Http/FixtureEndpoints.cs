@@ -101,13 +101,14 @@ internal static class FixtureEndpoints
           .Produces<string>(200, "text/event-stream");
     }
 
+    /// <summary>A wait's timeout: a number of seconds or a duration such as <c>30s</c>, at most <see cref="MaxWait"/>.</summary>
     private static TimeSpan Timeout(string text)
     {
-        var ok = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
-            ? (seconds <= MaxWait.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue)
-            : ValueParsers.TryParseDuration(text, out var parsed) ? parsed : TimeSpan.MinValue;
-        return ok >= TimeSpan.Zero && ok <= MaxWait
-            ? ok
+        TimeSpan? timeout = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            ? seconds <= MaxWait.TotalSeconds ? TimeSpan.FromSeconds(seconds) : null
+            : ValueParsers.TryParseDuration(text, out var duration) ? duration : null;
+        return timeout is { } t && t <= MaxWait
+            ? t
             : throw new BadRequestException($"timeout: '{text}' is not a duration such as 30s, 500ms or a number of seconds, up to {JsonInput.Format(MaxWait)}.");
     }
 
