@@ -13,6 +13,12 @@ internal sealed class CliOptions
         Host.CustomParser = result => Parse(result, ValueParsers.TryParseHost, "an IP address, 'localhost' or '*'", IPAddress.Loopback);
         Port.CustomParser = result => Parse(result, (string s, out int v) =>
             int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v) && v <= IPEndPoint.MaxPort, "a port number from 0 to 65535", 0);
+        HttpPort.CustomParser = result => Parse<int?>(result, (string s, out int? v) =>
+        {
+            var ok = int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= IPEndPoint.MaxPort;
+            v = port;
+            return ok;
+        }, "a port number from 0 to 65535", null);
         MaxSize.CustomParser = result => Parse<long?>(result, (string s, out long? v) =>
         {
             var ok = ValueParsers.TryParseSize(s, out var bytes);
@@ -84,13 +90,14 @@ internal sealed class CliOptions
             "  smtp-fixture --save-dir mail --max-size 10MB   keep each message as mail/<id>.eml" + Environment.NewLine +
             "  smtp-fixture --tls starttls --user app:secret --require-auth" + Environment.NewLine +
             "                                                 submission-like: STARTTLS with a generated certificate, AUTH required" + Environment.NewLine +
+            "  smtp-fixture --port 0 --http-port 0 --json     also the HTTP API and web inbox, on a free port reported as httpPort" + Environment.NewLine +
             "  smtp-fixture --greylist 1m --known-recipients alice@example.com --rate-limit 10/1m" + Environment.NewLine +
             "                                                 answer like a strict MTA: 450 first, 550 for strangers, 421 when too fast" + Environment.NewLine +
             Environment.NewLine +
             "Exit codes: 0 after Ctrl-C or SIGTERM, 1 if it cannot listen, 2 for a bad option.")
         {
             Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
-            MaxSize, Greylist, RateLimit, KnownRecipients, DkimKeys, SaveDir, Json, Verbose,
+            MaxSize, Greylist, RateLimit, KnownRecipients, DkimKeys, SaveDir, Json, Verbose, HttpPort, HttpToken,
         };
         Root.Validators.Add(ValidateCombinations);
     }
@@ -212,6 +219,20 @@ internal sealed class CliOptions
             "'refused' command, and 'stopped' at the end. Example: --json",
     };
 
+    public Option<int?> HttpPort { get; } = new("--http-port")
+    {
+        Description = "Also serve the HTTP API (Mailpit-compatible reads, wait, attempts, policies, script, events) and the " +
+            "web inbox on this port, on the same host as SMTP; 0 lets the operating system choose (reported as httpPort). Example: --http-port 8025",
+        HelpName = "PORT",
+    };
+
+    public Option<string?> HttpToken { get; } = new("--http-token")
+    {
+        Description = "Require 'Authorization: Bearer TOKEN' on every API request (the web inbox takes ?access_token=TOKEN); " +
+            "needed when --host is not loopback, so that captured mail is not readable from the network. Example: --http-token s3cret",
+        HelpName = "TOKEN",
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Write the SMTP transcript of every session to standard error (AUTH secrets redacted). Example: --verbose",
@@ -236,6 +257,16 @@ internal sealed class CliOptions
         if (ValueOf(result, RequireTls) && tls == SmtpTlsMode.None)
         {
             result.AddError("--require-tls needs --tls starttls or --tls implicit.");
+        }
+
+        if (ValueOf(result, HttpToken) is not null && ValueOf(result, HttpPort) is null)
+        {
+            result.AddError("--http-token needs --http-port.");
+        }
+
+        if (ValueOf(result, HttpPort) is not null && ValueOf(result, HttpToken) is null && ValueOf(result, Host) is { } host && !IPAddress.IsLoopback(host))
+        {
+            result.AddError($"--http-port on {host}, which other machines can reach, needs --http-token TOKEN: without it anyone on the network could read the captured mail.");
         }
 
         if (ValueOf(result, RequireAuth) && (ValueOf(result, Users) ?? []).Length == 0)

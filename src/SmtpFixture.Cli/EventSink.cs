@@ -32,7 +32,7 @@ internal sealed class EventSink : IAsyncDisposable
         _writer = Task.Run(WriteLinesAsync);
     }
 
-    public void Listening(SmtpTestServer server, string security)
+    public void Listening(SmtpTestServer server, string security, int? httpPort)
     {
         if (_json)
         {
@@ -44,6 +44,11 @@ internal sealed class EventSink : IAsyncDisposable
                 w.WriteString("security", security);
                 w.WriteString("tls", server.Options.Tls switch { SmtpTlsMode.StartTls => "starttls", SmtpTlsMode.Implicit => "implicit", _ => "none" });
                 w.WriteBoolean("auth", server.Options.Users.Count > 0);
+                if (httpPort is { } port)
+                {
+                    w.WriteNumber("httpPort", port);
+                }
+
                 if (server.Certificate is { } certificate)
                 {
                     w.WriteString("certificateThumbprint", certificate.Thumbprint);
@@ -56,7 +61,10 @@ internal sealed class EventSink : IAsyncDisposable
                 ? $"[{server.Host}]:{server.Port}"
                 : $"{server.Host}:{server.Port}";
             var pin = server.Certificate is { } certificate ? $" Certificate SHA-1 thumbprint: {certificate.Thumbprint}." : string.Empty;
-            _lines.Writer.TryWrite($"smtp-fixture listening on {endPoint} ({security}); press Ctrl-C to stop.{pin}");
+            var http = httpPort is { } port
+                ? string.Create(CultureInfo.InvariantCulture, $"; HTTP API and web inbox on http://{(server.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{server.Host}]" : server.Host)}:{port}/ (httpPort {port})")
+                : string.Empty;
+            _lines.Writer.TryWrite($"smtp-fixture listening on {endPoint} ({security}){http}; press Ctrl-C to stop.{pin}");
         }
     }
 
