@@ -9,13 +9,11 @@ internal sealed partial class SmtpSession
 {
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    private readonly List<string> _pendingViolations = [];
-
     /// <summary>Consumes as much of <paramref name="buffer"/> as can be handled now.</summary>
     /// <returns>The position up to which the input was consumed.</returns>
     private async ValueTask<SequencePosition> ProcessAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
-        while (!_close && !_startTlsPending && buffer.Length > 0 && _unflushedBytes < FlushThreshold)
+        while (_state != SessionState.Closed && !_startTlsPending && buffer.Length > 0 && _unflushedBytes < FlushThreshold)
         {
             switch (_mode)
             {
@@ -148,18 +146,6 @@ internal sealed partial class SmtpSession
         buffer = buffer.Slice(take);
         _bdatRemaining -= take;
         return _bdatRemaining == 0;
-    }
-
-    private void NoteViolation(string violation)
-    {
-        if (_attempt is not null)
-        {
-            _attempt.AddViolation(violation);
-        }
-        else if (!_pendingViolations.Contains(violation))
-        {
-            _pendingViolations.Add(violation);
-        }
     }
 
     private TimeSpan CurrentTimeout()
