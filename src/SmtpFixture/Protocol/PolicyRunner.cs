@@ -26,7 +26,7 @@ internal static class PolicyRunner
                 var stage = context.Stage;
                 engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {sessionId} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
                 Log.WhileHandlingFailure(static x => Log.PolicyFailed(x.Item1, x.Item2, x.Item3, x.Item4, x.Item5), (engine.Logger, sessionId, policy.Name, stage, ex));
-                return new(SmtpVerdict.Respond(Replies.PolicyFailed), policy.Name);
+                return new(SmtpVerdict.Reply(Replies.PolicyFailed), policy.Name);
             }
 
             switch (verdict.Kind)
@@ -34,7 +34,7 @@ internal static class PolicyRunner
                 case SmtpVerdictKind.Continue:
                     continue;
                 case SmtpVerdictKind.Delay:
-                    await Task.Delay(verdict.Delay, engine.Time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(verdict.DelayDuration, engine.Time, cancellationToken).ConfigureAwait(false);
                     continue;
                 default:
                     return new(verdict, verdict.AnsweredBy ?? policy.Name);
@@ -54,5 +54,5 @@ internal readonly record struct PolicyDecision(SmtpVerdict Verdict, string? By)
     public bool IsDefault => Verdict.Kind == SmtpVerdictKind.Continue;
 
     /// <summary>The command goes ahead: no policy decided, or one answered with a positive reply.</summary>
-    public bool Accepts => IsDefault || Verdict.Reply?.IsPositive == true;
+    public bool Accepts => IsDefault || Verdict.ReplyToSend?.IsPositive == true;
 }

@@ -29,13 +29,13 @@ internal sealed partial class SmtpSession
         }
 
         var decision = await ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
-        if (!decision.IsDefault && decision.Verdict.Reply?.Code != 354)
+        if (!decision.IsDefault && decision.Verdict.ReplyToSend?.Code != 354)
         {
             await ApplyAsync(stage, command.Text, decision, Replies.StartMailInput, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        Reply(stage, command.Text, decision.Verdict.Reply ?? Replies.StartMailInput, decision.By);
+        Reply(stage, command.Text, decision.Verdict.ReplyToSend ?? Replies.StartMailInput, decision.By);
         StartContent();
         _unstuffer.Reset();
         _mode = InputMode.Data;
@@ -100,7 +100,7 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            if (decision.Verdict.Reply is { IsPositive: false } refusal)
+            if (decision.Verdict.ReplyToSend is { IsPositive: false } refusal)
             {
                 // The chunk is on its way regardless (RFC 3030 §2): read it, then refuse it.
                 _bdatDiscardReply = refusal;
@@ -194,7 +194,7 @@ internal sealed partial class SmtpSession
         // Stored before the reply is written: nothing answered 250 can be lost.
         var transaction = _transaction!;
         var id = SmtpEngine.NewMessageId();
-        var reply = decision.Verdict.Reply ?? Replies.Queued(id);
+        var reply = decision.Verdict.ReplyToSend ?? Replies.Queued(id);
         var envelope = transaction.ToEnvelope();
         var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), transaction.Attempt);
         _recorder.Record(Info, stage, command, reply, decision.By);

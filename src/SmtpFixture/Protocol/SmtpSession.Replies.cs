@@ -47,7 +47,7 @@ internal sealed partial class SmtpSession
 
     /// <summary>Runs the policies for a stage with what the session and its transaction know so far.</summary>
     private ValueTask<PolicyDecision> ConsultAsync(
-        SmtpStage stage, string? command, string? address, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        SmtpStage stage, string? command, string? argument, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var policies = _engine.PolicyChain;
         if (policies.Length == 0)
@@ -56,19 +56,18 @@ internal sealed partial class SmtpSession
         }
 
         var transaction = _transaction;
-        var context = new SmtpPolicyContext(
-            stage,
-            Info,
-            command,
-            address,
-            parameters,
-            transaction?.MailFrom,
-            transaction?.RecipientAddresses() ?? [],
-            stage == SmtpStage.MailFrom ? _transactionNumber : transaction?.Number ?? 0,
-            data,
-            _engine.Time)
+        var context = new SmtpPolicyContext(stage)
         {
+            Session = Info,
+            Command = command,
+            Argument = argument,
+            Parameters = parameters,
             MailParameters = stage == SmtpStage.MailFrom ? parameters : transaction?.MailParameters ?? SmtpParameters.Empty,
+            MailFrom = transaction?.MailFrom,
+            Recipients = transaction?.RecipientAddresses() ?? [],
+            TransactionNumber = stage == SmtpStage.MailFrom ? _transactionNumber : transaction?.Number ?? 0,
+            MessageData = data,
+            TimeProvider = _engine.Time,
         };
         return PolicyRunner.RunAsync(_engine, policies, context, _id, cancellationToken);
     }
@@ -102,7 +101,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        Reply(stage, command, verdict.Reply!, decision.By);
+        Reply(stage, command, verdict.ReplyToSend!, decision.By);
         if (verdict.CloseAfterReply)
         {
             _state = SessionState.Closed;

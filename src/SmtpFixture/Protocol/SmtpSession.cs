@@ -171,8 +171,8 @@ internal sealed partial class SmtpSession
                 _transport.Abort();
                 return false;
             case SmtpVerdictKind.Reply:
-                Reply(SmtpStage.Connect, "<connect>", verdict.Reply!, decision.By);
-                _state = verdict.Reply!.IsPositive ? SessionState.Connected : SessionState.Refused;
+                Reply(SmtpStage.Connect, "<connect>", verdict.ReplyToSend!, decision.By);
+                _state = verdict.ReplyToSend!.IsPositive ? SessionState.Connected : SessionState.Refused;
                 if (verdict.CloseAfterReply)
                 {
                     await Output.FlushAsync(shutdown).ConfigureAwait(false);
