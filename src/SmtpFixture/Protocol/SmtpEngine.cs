@@ -27,6 +27,7 @@ internal sealed class SmtpEngine
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
+        ParameterLineAllowance = EsmtpExtensions.LineAllowance(options);
         BuiltInPolicies = options.StrictAddressSyntax ? [Script.Policy, new AddressSyntaxPolicy()] : [Script.Policy];
     }
 
@@ -75,22 +76,25 @@ internal sealed class SmtpEngine
 
     public int NextTransactionNumber() => Interlocked.Increment(ref _transactions);
 
-    /// <summary>The EHLO reply of a new plaintext session.</summary>
-    public SmtpReply EhloReply => GetEhloReply(secure: Security.Mode == SmtpTlsMode.Implicit, authenticated: false);
-
     /// <summary>The EHLO reply for a session state, built once per state: the extensions depend on the options and on it.</summary>
     public SmtpReply GetEhloReply(bool secure, bool authenticated)
     {
         var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
-        return _ehloReplies[index] ??= BuildEhloReply(secure, authenticated);
+        return _ehloReplies[index] ??= EsmtpExtensions.EhloReply(Scope(secure, authenticated));
     }
 
     /// <summary>The HELP reply for a session state: it lists STARTTLS and AUTH exactly when EHLO would offer them.</summary>
     public SmtpReply GetHelpReply(bool secure, bool authenticated)
     {
         var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
-        return _helpReplies[index] ??= BuildHelpReply(secure, authenticated);
+        return _helpReplies[index] ??= EsmtpExtensions.HelpReply(Scope(secure, authenticated));
     }
+
+    /// <summary>How much longer than <see cref="SmtpTestServerOptions.MaxCommandLength"/> a MAIL or RCPT line may be (RFC 5321 §4.5.3.1.4).</summary>
+    public int ParameterLineAllowance { get; }
+
+    /// <summary>What the extension table judges against in a session state.</summary>
+    public EsmtpScope Scope(bool secure, bool authenticated) => new(Options, Security, secure, authenticated);
 
     public void Reset()
     {
@@ -100,82 +104,6 @@ internal sealed class SmtpEngine
         {
             policy.Reset();
         }
-    }
-
-    private SmtpReply BuildEhloReply(bool secure, bool authenticated)
-    {
-        var o = Options;
-        var lines = new List<string> { o.ServerName + " greets you" };
-        if (o.AdvertiseSize)
-        {
-            lines.Add(o.MaxMessageSize > 0 ? "SIZE " + o.MaxMessageSize.ToString(CultureInfo.InvariantCulture) : "SIZE");
-        }
-
-        if (o.AdvertisePipelining)
-        {
-            lines.Add("PIPELINING");
-        }
-
-        if (o.Advertise8BitMime)
-        {
-            lines.Add("8BITMIME");
-        }
-
-        if (o.AdvertiseSmtpUtf8)
-        {
-            lines.Add("SMTPUTF8");
-        }
-
-        if (o.AdvertiseEnhancedStatusCodes)
-        {
-            lines.Add("ENHANCEDSTATUSCODES");
-        }
-
-        if (o.AdvertiseChunking)
-        {
-            lines.Add("CHUNKING");
-            if (o.AdvertiseBinaryMime)
-            {
-                lines.Add("BINARYMIME");
-            }
-        }
-
-        if (o.AdvertiseDsn)
-        {
-            lines.Add("DSN");
-        }
-
-        // RFC 3207 §4.2: STARTTLS is not offered again once TLS is active.
-        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
-        {
-            lines.Add("STARTTLS");
-        }
-
-        // RFC 4954 §4: a second AUTH gets 503, so an authenticated session is not offered it again.
-        var mechanisms = string.Join(' ', Security.Advertised(secure));
-        if (!authenticated && mechanisms.Length > 0)
-        {
-            lines.Add("AUTH " + mechanisms);
-        }
-
-        lines.Add("HELP");
-        return new SmtpReply(250, null, [.. lines]);
-    }
-
-    private SmtpReply BuildHelpReply(bool secure, bool authenticated)
-    {
-        var commands = "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP";
-        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
-        {
-            commands += " STARTTLS";
-        }
-
-        if (!authenticated && Security.Advertised(secure).Any())
-        {
-            commands += " AUTH";
-        }
-
-        return new SmtpReply(214, "2.0.0", commands, "See RFC 5321");
     }
 
     private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);

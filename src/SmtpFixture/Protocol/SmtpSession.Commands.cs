@@ -74,7 +74,7 @@ internal sealed partial class SmtpSession
     /// </summary>
     private SmtpReply? SequenceProblem(SmtpVerb verb) =>
         _state == SessionState.Refused && verb != SmtpVerb.Quit ? Replies.NoServiceHere
-        : !IsOffered(verb) ? Replies.NotImplemented
+        : !EsmtpExtensions.Offers(_options, verb) ? Replies.NotImplemented
         : SessionRules.Refusal(_state, verb);
 
     /// <summary>The one place where a command is about to be handled: its sequence and argument-count checks have passed.</summary>
@@ -179,7 +179,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        var problem = CheckMailParameters(parameters) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
+        var problem = EsmtpExtensions.Check(parameters, rcpt: false, _engine.Scope(IsSecure, _authUser is not null)) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
@@ -219,7 +219,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        var problem = CheckRcptParameters(parameters) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
+        var problem = EsmtpExtensions.Check(parameters, rcpt: true, _engine.Scope(IsSecure, _authUser is not null)) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
@@ -242,105 +242,6 @@ internal sealed partial class SmtpSession
         await ApplyAsync(stage, command.Text, decision, Replies.RecipientOk, cancellationToken).ConfigureAwait(false);
     }
 
-    private SmtpReply? CheckMailParameters(SmtpParameters parameters)
-    {
-        foreach (var (key, value) in parameters)
-        {
-            switch (key.ToUpperInvariant())
-            {
-                case "SIZE" when _options.AdvertiseSize:
-                    if (value is null || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    if (_options.MaxMessageSize > 0 && size > _options.MaxMessageSize)
-                    {
-                        return Replies.MessageTooLarge;
-                    }
-
-                    break;
-                case "BODY":
-                    var body = value?.ToUpperInvariant();
-                    var supported = body switch
-                    {
-                        "7BIT" => true,
-                        "8BITMIME" => _options.Advertise8BitMime,
-                        "BINARYMIME" => _options.AdvertiseChunking && _options.AdvertiseBinaryMime,
-                        _ => (bool?)null,
-                    };
-                    if (supported is null)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    if (supported == false)
-                    {
-                        return Replies.UnsupportedParameter;
-                    }
-
-                    break;
-                case "SMTPUTF8" when _options.AdvertiseSmtpUtf8:
-                    if (value is not null)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                case "RET" when _options.AdvertiseDsn:
-                    if (!string.Equals(value, "FULL", StringComparison.OrdinalIgnoreCase) && !string.Equals(value, "HDRS", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                case "ENVID" when _options.AdvertiseDsn:
-                case "AUTH":
-                    // RFC 4954 §5: AUTH=<mailbox> is accepted and recorded.
-                    if (value is null)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                default:
-                    return Replies.UnsupportedParameter;
-            }
-        }
-
-        return null;
-    }
-
-    private SmtpReply? CheckRcptParameters(SmtpParameters parameters)
-    {
-        foreach (var (key, value) in parameters)
-        {
-            switch (key.ToUpperInvariant())
-            {
-                case "NOTIFY" when _options.AdvertiseDsn:
-                    var items = (value ?? string.Empty).ToUpperInvariant().Split(',');
-                    var valid = items is ["NEVER"] || (items.Length > 0 && items.All(i => i is "SUCCESS" or "FAILURE" or "DELAY") && items.Distinct().Count() == items.Length);
-                    if (!valid)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                case "ORCPT" when _options.AdvertiseDsn:
-                    if (value is null || value.IndexOf(';', StringComparison.Ordinal) <= 0)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                default:
-                    return Replies.UnsupportedParameter;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The checks every server makes; the strict RFC 5321 mailbox grammar is the address syntax policy's.</summary>
     private static SmtpReply? CheckAddress(string address, bool smtpUtf8, SmtpReply badSyntax, bool allowEmpty)
     {
@@ -358,13 +259,4 @@ internal sealed partial class SmtpSession
     }
 
     private static bool IsAscii(string text) => System.Text.Ascii.IsValid(text);
-
-    /// <summary>Whether the verb's extension is offered: BDAT with CHUNKING, STARTTLS with TLS, AUTH with users.</summary>
-    private bool IsOffered(SmtpVerb verb) => verb switch
-    {
-        SmtpVerb.Bdat => _options.AdvertiseChunking,
-        SmtpVerb.StartTls => _engine.Security.Mode != SmtpTlsMode.None,
-        SmtpVerb.Auth => _engine.Security.AuthenticationEnabled,
-        _ => true,
-    };
 }

@@ -27,9 +27,6 @@ internal sealed partial class SmtpSession
     private string? _authMechanism;
     private SaslAuthenticator? _sasl;
 
-    /// <summary>How much longer than <see cref="SmtpTestServerOptions.MaxCommandLength"/> a MAIL or RCPT line with ESMTP parameters may be.</summary>
-    private const int ParameterLineAllowance = 1024;
-
     private bool IsSecure => _transport.TlsStream is not null;
 
     /// <summary>The longest line accepted at this point: longer while an AUTH exchange is under way or the line is AUTH.</summary>
@@ -52,13 +49,12 @@ internal sealed partial class SmtpSession
 
         if (buffer.Length >= 5)
         {
-            // RFC 1869 §4.1.2: each extension may lengthen MAIL and RCPT — SIZE by 26 (RFC 1870), ENVID by 100 and
-            // ORCPT by 500 (RFC 3461 §4), AUTH= by 500 (RFC 4954 §5), SMTPUTF8 and BODY by a few more.
+            // RFC 1869 §4.1.2: each extension may lengthen MAIL and RCPT (the extension table has by how much).
             Span<byte> verb = stackalloc byte[5];
             buffer.Slice(0, 5).CopyTo(verb);
             if (Ascii.EqualsIgnoreCase(verb, "MAIL "u8) || Ascii.EqualsIgnoreCase(verb, "RCPT "u8))
             {
-                return _options.MaxCommandLength + ParameterLineAllowance;
+                return _options.MaxCommandLength + _engine.ParameterLineAllowance;
             }
         }
 
