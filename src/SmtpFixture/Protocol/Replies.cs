@@ -31,6 +31,8 @@ internal static class Replies
     public static readonly SmtpReply BdatSyntax = new(501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
     public static readonly SmtpReply VrfySyntax = new(501, "5.5.4", "Syntax: VRFY string");
     public static readonly SmtpReply ParameterSyntax = new(501, "5.5.4", "Malformed or repeated parameter");
+    // RFC 6531 §3.3 allows only valid UTF-8 (RFC 3629); 5.5.2 as for other bytes a command may not carry (NUL, bare CR).
+    public static readonly SmtpReply InvalidUtf8 = new(501, "5.5.2", "Invalid UTF-8 not allowed in commands");
     public static readonly SmtpReply NonAsciiCommand = new(501, "5.5.2", "Non-ASCII characters not allowed here");
     public static readonly SmtpReply NotImplemented = new(502, "5.5.1", "Command not implemented");
     public static readonly SmtpReply HeloFirst = new(503, "5.5.1", "Send EHLO or HELO first");

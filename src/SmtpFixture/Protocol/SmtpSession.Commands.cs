@@ -57,6 +57,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        // RFC 6531 §3.3: only valid UTF-8. MAIL and RCPT say whether the address or a parameter was at fault.
+        if (!line.Utf8 && command.Verb is not (SmtpVerb.Mail or SmtpVerb.Rcpt or SmtpVerb.Unknown or SmtpVerb.NotImplemented))
+        {
+            Reply(command.Stage, command.Text, Replies.InvalidUtf8);
+            return;
+        }
+
         // BDAT judges its own size first: a refused chunk must still be read (RFC 3030 §2).
         var problem = command.Verb == SmtpVerb.Bdat && _state != SessionState.Refused ? null : SequenceProblem(command.Verb) ?? command.ArgumentProblem;
         if (problem is not null)
@@ -248,6 +255,13 @@ internal sealed partial class SmtpSession
         if (address.Length == 0)
         {
             return allowEmpty ? null : badSyntax;
+        }
+
+        if (!StrictUtf8.IsValid(address))
+        {
+            // Not a mailbox at all (RFC 6531 §3.3 builds addresses from valid UTF-8 only): a syntax error, not a
+            // missing SMTPUTF8 (553 5.6.7), whatever the client declared.
+            return badSyntax;
         }
 
         if (address.AsSpan().ContainsAnyInRange((char)0, (char)31) || address.Contains((char)127, StringComparison.Ordinal) || address.Contains(' ', StringComparison.Ordinal) && !address.Contains('"', StringComparison.Ordinal))

@@ -60,7 +60,8 @@ internal sealed partial class SmtpSession
         TooLong,
     }
 
-    private readonly record struct Line(LineKind Kind, string Text, bool BareLineEnding, bool HasNul);
+    /// <summary>A command line: <see cref="Utf8"/> is false when some octets were not valid UTF-8 (see <see cref="StrictUtf8"/>).</summary>
+    private readonly record struct Line(LineKind Kind, string Text, bool BareLineEnding, bool HasNul, bool Utf8 = true);
 
     /// <summary>
     /// Takes one command line. A line that exceeds the limit is discarded as it arrives (never buffered past the
@@ -103,13 +104,13 @@ internal sealed partial class SmtpSession
 
         bare |= bytes.Contains((byte)'\r');
         var hasNul = bytes.Contains((byte)0);
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = StrictUtf8.Decode(bytes, out var utf8);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
 
-        return new Line(LineKind.Command, text, bare, hasNul);
+        return new Line(LineKind.Command, text, bare, hasNul, utf8);
     }
 
     /// <summary>Takes DATA content; returns true once the terminating <c>CRLF.CRLF</c> has been consumed.</summary>
