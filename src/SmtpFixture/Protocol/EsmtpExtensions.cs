@@ -10,7 +10,7 @@ internal static class EsmtpExtensions
 {
     public static readonly IReadOnlyList<EsmtpExtension> All =
     [
-        // RFC 1870: SIZE, with the limit when there is one; a declared size over it is refused at MAIL FROM (§6.1).
+        // RFC 1870: SIZE, with the limit when there is one.
         new("SIZE")
         {
             IsEnabled = static o => o.AdvertiseSize,
@@ -165,10 +165,9 @@ internal static class EsmtpExtensions
 
     private static SmtpReply? AnyValue(string? value, EsmtpScope scope) => value is null ? Replies.ParameterSyntax : null;
 
+    // Only the syntax: a size over the limit is the MaxMessageSize policy's (552, RFC 1870 §6.1), run with the others.
     private static SmtpReply? CheckSize(string? value, EsmtpScope scope) =>
-        value is null || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? Replies.ParameterSyntax
-        : scope.Options.MaxMessageSize > 0 && size > scope.Options.MaxMessageSize ? Replies.MessageTooLarge
-        : null;
+        value is null || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? Replies.ParameterSyntax : null;
 
     private static SmtpReply? CheckBody(string? value, EsmtpScope scope)
     {

@@ -15,7 +15,6 @@ internal static class Replies
     public static readonly SmtpReply DataTimeout = new(421, "4.4.2", "Timeout waiting for message content, closing transmission channel");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing transmission channel");
     public static readonly SmtpReply PolicyFailed = new(451, "4.3.0", "Local error in processing (policy failure)");
-    public static readonly SmtpReply TooManyRecipients = SmtpReplies.TooManyRecipients;
 
     public static readonly SmtpReply Unrecognized = new(500, "5.5.2", "Command unrecognized");
     public static readonly SmtpReply LineTooLong = new(500, "5.5.6", "Command line too long");
@@ -46,7 +45,6 @@ internal static class Replies
     public static readonly SmtpReply BadRecipientAddress = SmtpReplies.BadRecipientAddressSyntax;
     public static readonly SmtpReply NonAsciiAddress = new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
     public static readonly SmtpReply UnsupportedParameter = new(555, "5.5.4", "Parameter not recognized or not implemented");
-    public static readonly SmtpReply MessageTooLarge = SmtpReplies.MessageTooLarge;
     public static readonly SmtpReply BareLineEndingInData = new(500, "5.5.2", "Bare CR or LF in message content not allowed");
 
     public static SmtpReply Queued(string id) => new(250, "2.0.0", "OK queued as " + id);

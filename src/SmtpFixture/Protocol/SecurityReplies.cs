@@ -24,8 +24,4 @@ internal static class SecurityReplies
     public static readonly SmtpReply AuthLineTooLong = new(500, "5.5.6", "Authentication exchange line is too long");
     public static readonly SmtpReply InvalidCredentials = new(535, "5.7.8", "Authentication credentials invalid");
     public static readonly SmtpReply TemporaryAuthFailure = new(454, "4.7.0", "Temporary authentication failure");
-
-    // The same replies as the RequireTls and RequireAuthentication policies give.
-    public static readonly SmtpReply TlsRequired = SmtpReplies.TlsRequired;
-    public static readonly SmtpReply AuthRequired = SmtpReplies.AuthenticationRequired;
 }

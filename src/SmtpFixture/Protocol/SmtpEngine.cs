@@ -28,7 +28,19 @@ internal sealed class SmtpEngine
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
         ParameterLineAllowance = EsmtpExtensions.LineAllowance(options);
-        BuiltInPolicies = options.StrictAddressSyntax ? [Script.Policy, new AddressSyntaxPolicy()] : [Script.Policy];
+        // The limits the options set are the built-in policies that implement them, so that each limit has one
+        // implementation and a refusal names it. RequireTls and RequireAuthentication are gates: they run before
+        // MAIL FROM is parsed (RFC 3207 §4: nothing but NOOP, EHLO, STARTTLS and QUIT before TLS). The size and
+        // recipient limits run first in the chain, where the server checked them before the script.
+        Gates = [.. Limit(options.RequireTls, () => new RequireTlsPolicy()), .. Limit(options.RequireAuthentication, () => new RequireAuthenticationPolicy())];
+        MaxMessageSize = options.MaxMessageSize > 0 ? new MaxMessageSizePolicy(options.MaxMessageSize) : null;
+        BuiltInPolicies =
+        [
+            new MaxRecipientsPolicy(options.MaxRecipients),
+            .. Limit(MaxMessageSize is not null, () => MaxMessageSize!),
+            Script.Policy,
+            .. Limit(options.StrictAddressSyntax, () => new AddressSyntaxPolicy()),
+        ];
     }
 
     public SmtpTestServerOptions Options { get; }
@@ -46,8 +58,14 @@ internal sealed class SmtpEngine
     /// <summary>The test's script, consulted before every other policy.</summary>
     public SmtpScript Script { get; } = new();
 
-    /// <summary>The script, then the policies the options switch on (strict address syntax), in that order.</summary>
+    /// <summary>The limits the options set (recipients, size), the script, then strict address syntax, in that order.</summary>
     public SmtpPolicy[] BuiltInPolicies { get; }
+
+    /// <summary>The policies that decide MAIL FROM before it is parsed: TLS and authentication required by the options.</summary>
+    public SmtpPolicy[] Gates { get; }
+
+    /// <summary>The size limit of the options (also asked when content outgrows its buffer), or <see langword="null"/> without one.</summary>
+    public MaxMessageSizePolicy? MaxMessageSize { get; }
 
     /// <summary>
     /// Every policy a session consults, in order: the built-in ones, then the user's. Rebuilt only when the user's
@@ -105,6 +123,8 @@ internal sealed class SmtpEngine
             policy.Reset();
         }
     }
+
+    private static SmtpPolicy[] Limit(bool on, Func<SmtpPolicy> create) => on ? [create()] : [];
 
     private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);
 }

@@ -168,10 +168,15 @@ internal sealed partial class SmtpSession
     private async ValueTask MailAsync(SmtpCommand command, CancellationToken cancellationToken)
     {
         var stage = command.Stage;
-        if (CheckSecurityRequirements() is { } unmet)
+        if (_engine.Gates.Length > 0)
         {
-            Reply(stage, command.Text, unmet);
-            return;
+            // TLS or authentication required by the options: decided before the command is even parsed.
+            var gate = await ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken, _engine.Gates).ConfigureAwait(false);
+            if (!gate.IsDefault)
+            {
+                await ApplyAsync(stage, command.Text, gate, Replies.SenderOk, cancellationToken).ConfigureAwait(false);
+                return;
+            }
         }
 
         if (!PathParser.TryParse(command.Arguments, "FROM:", out var address, out var parameterText))
@@ -230,12 +235,6 @@ internal sealed partial class SmtpSession
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
-            return;
-        }
-
-        if (transaction.Recipients.Count >= _options.MaxRecipients)
-        {
-            Reply(stage, command.Text, Replies.TooManyRecipients);
             return;
         }
 

@@ -148,8 +148,7 @@ internal sealed partial class SmtpSession
         if (_content.Overflowed)
         {
             // RFC 3030 §3: the server may refuse a chunk as soon as the size is exceeded; the transaction is over.
-            Reply(SmtpStage.EndOfMessage, _bdatCommand, Replies.MessageTooLarge);
-            EndTransaction(SmtpAttemptOutcome.Refused);
+            RefuseOversized(SmtpStage.EndOfMessage, _bdatCommand);
             return;
         }
 
@@ -177,8 +176,7 @@ internal sealed partial class SmtpSession
         var stage = SmtpStage.EndOfMessage;
         if (_content.Overflowed)
         {
-            Reply(stage, command, Replies.MessageTooLarge);
-            EndTransaction(SmtpAttemptOutcome.Refused);
+            RefuseOversized(stage, command);
             return;
         }
 

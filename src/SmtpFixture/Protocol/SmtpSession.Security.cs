@@ -61,12 +61,6 @@ internal sealed partial class SmtpSession
         return _options.MaxCommandLength;
     }
 
-    /// <summary>The refusal MAIL FROM gets while the session lacks TLS or authentication the options require.</summary>
-    private SmtpReply? CheckSecurityRequirements() =>
-        _options.RequireTls && !IsSecure ? SecurityReplies.TlsRequired
-        : _options.RequireAuthentication && _authUser is null ? SecurityReplies.AuthRequired
-        : null;
-
     private void StartTls(SmtpCommand command)
     {
         if (IsSecure)
@@ -157,8 +151,13 @@ internal sealed partial class SmtpSession
 
         // RFC 3207 §4: a server that requires TLS answers 530 to anything but NOOP, EHLO, STARTTLS and QUIT.
         // RFC 4954 §4: AUTH is an extension (EHLO first, not HELO) and once per session; the sequence table has the rest.
-        var problem = _options.RequireTls && !IsSecure ? SecurityReplies.TlsRequired
-            : !_extended ? SecurityReplies.AuthNeedsEhlo
+        if (_options.RequireTls && !IsSecure)
+        {
+            Reply(command.Stage, command.Text, SmtpReplies.TlsRequired, RequireTlsPolicy.PolicyName);
+            return;
+        }
+
+        var problem = !_extended ? SecurityReplies.AuthNeedsEhlo
             : _authUser is not null ? SecurityReplies.AlreadyAuthenticated
             : parts.Length is 0 or > 2 ? SecurityReplies.AuthSyntax
             : !security.Mechanisms.Contains(mechanism) ? SecurityReplies.UnknownMechanism
