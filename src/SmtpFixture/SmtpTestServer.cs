@@ -1,7 +1,7 @@
 using System.Net;
 using SmtpFixture.Policies;
 using SmtpFixture.Protocol;
-using SmtpFixture.Transport;
+using SmtpFixture.Server;
 
 namespace SmtpFixture;
 
