@@ -7,7 +7,7 @@ namespace SmtpFixture.Protocol;
 /// <summary>The commands of RFC 5321 §4.1.1 and the ESMTP extensions, and the transaction they build.</summary>
 internal sealed partial class SmtpSession
 {
-    private async ValueTask HandleLineAsync(Line line, CancellationToken cancellationToken)
+    private async ValueTask HandleLineAsync(CommandLine line, CancellationToken cancellationToken)
     {
         if (_sasl is not null)
         {
@@ -27,7 +27,7 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private async ValueTask AnswerLineAsync(Line line, CancellationToken cancellationToken)
+    private async ValueTask AnswerLineAsync(CommandLine line, CancellationToken cancellationToken)
     {
         if (line.Kind == LineKind.TooLong)
         {

@@ -9,7 +9,6 @@ internal sealed partial class SmtpSession
 {
     // The BDAT command being read: its line, and the reply it gets once its chunk is read when it is refused.
     private string _bdatCommand = string.Empty;
-    private long _bdatRemaining;
     private bool _bdatLast;
     private SmtpReply? _bdatDiscardReply;
     private string? _bdatDiscardBy;
@@ -36,8 +35,8 @@ internal sealed partial class SmtpSession
         }
 
         Reply(stage, command.Text, decision.Verdict.ReplyToSend ?? Replies.StartMailInput, decision.By);
-        StartContent();
-        _unstuffer.Reset();
+        _input.StartData(_options.MaxMessageSize);
+        _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
         _mode = InputMode.Data;
     }
 
@@ -46,17 +45,17 @@ internal sealed partial class SmtpSession
         _mode = InputMode.Commands;
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            Log.ClientContent(_log, _id, _content.Length);
+            Log.ClientContent(_log, _id, _input.Content.Length);
         }
 
-        if (_unstuffer.SawBareLf || _unstuffer.SawBareCr)
+        if (_input.SawBareLf || _input.SawBareCr)
         {
-            if (_unstuffer.SawBareLf)
+            if (_input.SawBareLf)
             {
                 _recorder.NoteViolation("bare LF in message content");
             }
 
-            if (_unstuffer.SawBareCr)
+            if (_input.SawBareCr)
             {
                 _recorder.NoteViolation("bare CR in message content");
             }
@@ -85,7 +84,6 @@ internal sealed partial class SmtpSession
         }
 
         _bdatCommand = command.Text;
-        _bdatRemaining = size;
         _bdatLast = parts.Length == 2;
         _bdatDiscardReply = SequenceProblem(SmtpVerb.Bdat)
             ?? (_transaction!.Recipients.Count == 0 ? Replies.NoValidRecipients : null);
@@ -111,7 +109,8 @@ internal sealed partial class SmtpSession
             {
                 _transaction.StartChunking();
                 _state = _transaction.State;
-                StartContent();
+                _input.Content.Start(_options.MaxMessageSize);
+                _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
             }
         }
 
@@ -122,6 +121,7 @@ internal sealed partial class SmtpSession
             _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
         }
 
+        _input.StartChunk(size, keep: _bdatDiscardReply is null);
         _mode = InputMode.Bdat;
         if (size == 0)
         {
@@ -145,7 +145,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        if (_content.Overflowed)
+        if (_input.Content.Overflowed)
         {
             // RFC 3030 §3: the server may refuse a chunk as soon as the size is exceeded; the transaction is over.
             RefuseOversized(SmtpStage.EndOfMessage, _bdatCommand);
@@ -156,14 +156,14 @@ internal sealed partial class SmtpSession
         {
             if (_log.IsEnabled(LogLevel.Debug))
             {
-                Log.ClientContent(_log, _id, _content.Length);
+                Log.ClientContent(_log, _id, _input.Content.Length);
             }
 
             await CompleteMessageAsync(_bdatCommand, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            Reply(SmtpStage.Data, _bdatCommand, Replies.ChunkReceived(_content.Length));
+            Reply(SmtpStage.Data, _bdatCommand, Replies.ChunkReceived(_input.Content.Length));
         }
     }
 
@@ -174,13 +174,13 @@ internal sealed partial class SmtpSession
     private async ValueTask CompleteMessageAsync(string command, CancellationToken cancellationToken)
     {
         var stage = SmtpStage.EndOfMessage;
-        if (_content.Overflowed)
+        if (_input.Content.Overflowed)
         {
             RefuseOversized(stage, command);
             return;
         }
 
-        var data = _content.ToArray();
+        var data = _input.Content.ToArray();
         var decision = await ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
         if (!decision.Accepts)
         {
@@ -207,11 +207,5 @@ internal sealed partial class SmtpSession
         {
             _state = SessionState.Closed;
         }
-    }
-
-    private void StartContent()
-    {
-        _content.Start(_options.MaxMessageSize);
-        _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
     }
 }

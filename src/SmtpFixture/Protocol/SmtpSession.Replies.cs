@@ -115,7 +115,7 @@ internal sealed partial class SmtpSession
     private void RefuseOversized(SmtpStage stage, string command)
     {
         var limit = _engine.MaxMessageSize;
-        Reply(stage, command, limit?.Judge(_content.Length).ReplyToSend ?? SmtpReplies.MessageTooLarge, limit?.Name);
+        Reply(stage, command, limit?.Judge(_input.Content.Length).ReplyToSend ?? SmtpReplies.MessageTooLarge, limit?.Name);
         EndTransaction(SmtpAttemptOutcome.Refused);
     }
 

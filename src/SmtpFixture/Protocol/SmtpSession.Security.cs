@@ -175,7 +175,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>A line received while an AUTH exchange waits for the client's response (RFC 4954 §4).</summary>
-    private ValueTask ContinueAuthAsync(Line line, CancellationToken cancellationToken)
+    private ValueTask ContinueAuthAsync(CommandLine line, CancellationToken cancellationToken)
     {
         var text = line.Kind == LineKind.TooLong ? null : line.Text;
         if (_log.IsEnabled(LogLevel.Debug))
