@@ -65,11 +65,11 @@ internal sealed partial class SmtpSession
     {
         if (IsSecure)
         {
-            Reply(command.Stage, command.Text, SecurityReplies.TlsAlreadyActive);
+            Reply(command.Stage, command.Text, Replies.TlsAlreadyActive);
             return;
         }
 
-        Reply(command.Stage, command.Text, SecurityReplies.ReadyToStartTls);
+        Reply(command.Stage, command.Text, Replies.ReadyToStartTls);
         _startTlsPending = true;
     }
 
@@ -157,12 +157,12 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        var problem = !_extended ? SecurityReplies.AuthNeedsEhlo
-            : _authUser is not null ? SecurityReplies.AlreadyAuthenticated
-            : parts.Length is 0 or > 2 ? SecurityReplies.AuthSyntax
-            : !security.Mechanisms.Contains(mechanism) ? SecurityReplies.UnknownMechanism
-            : !security.IsPermitted(mechanism, IsSecure) ? SecurityReplies.EncryptionRequired
-            : parts.Length == 2 && mechanism == SaslMechanisms.CramMd5 ? SecurityReplies.InitialResponseNotAllowed
+        var problem = !_extended ? Replies.AuthNeedsEhlo
+            : _authUser is not null ? Replies.AlreadyAuthenticated
+            : parts.Length is 0 or > 2 ? Replies.AuthSyntax
+            : !security.Mechanisms.Contains(mechanism) ? Replies.UnknownMechanism
+            : !security.IsPermitted(mechanism, IsSecure) ? Replies.EncryptionRequired
+            : parts.Length == 2 && mechanism == SaslMechanisms.CramMd5 ? Replies.InitialResponseNotAllowed
             : null;
         if (problem is not null)
         {
@@ -221,8 +221,8 @@ internal sealed partial class SmtpSession
         {
             // The test's validator is broken: the client gets a temporary failure and the test hears about it.
             Log.WhileHandlingFailure(static x => Log.CredentialValidatorFailed(x.Item1, x.Item2, x.Item3), (_log, _id, ex));
-            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {SecurityReplies.TemporaryAuthFailure.Code} {SecurityReplies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
-            Reply(stage, command, SecurityReplies.TemporaryAuthFailure);
+            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {Replies.TemporaryAuthFailure.Code} {Replies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
+            Reply(stage, command, Replies.TemporaryAuthFailure);
             return;
         }
 
@@ -250,6 +250,6 @@ internal sealed partial class SmtpSession
             Log.Authenticated(_log, _id, credentials.UserName, credentials.Mechanism);
         }
 
-        await ApplyAsync(stage, command, decision, SecurityReplies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(stage, command, decision, Replies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
     }
 }
