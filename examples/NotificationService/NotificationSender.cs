@@ -1,6 +1,7 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using MimeKit.Cryptography;
 
 namespace NotificationService;
 
@@ -63,6 +64,19 @@ public sealed class NotificationSender(NotificationSettings settings, TimeProvid
         }
 
         message.Body = body.ToMessageBody();
+        if (settings.Dkim is { } dkim)
+        {
+            // Sign what will be sent: prepared for 7-bit transport first, so MailKit has nothing left to re-encode.
+            message.Prepare(EncodingConstraint.SevenBit);
+            using var key = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(dkim.PrivateKeyPem));
+            var signer = new DkimSigner(key, dkim.Domain, dkim.Selector)
+            {
+                HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+                BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            };
+            signer.Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId]);
+        }
+
         return message;
     }
 

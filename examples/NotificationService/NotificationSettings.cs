@@ -38,7 +38,13 @@ public sealed record NotificationSettings
 
     /// <summary>How often and how patiently a deferred (4xx) delivery is retried.</summary>
     public RetryPolicy Retry { get; init; } = new();
+
+    /// <summary>Signs every notification with DKIM (RFC 6376) when set.</summary>
+    public DkimSettings? Dkim { get; init; }
 }
+
+/// <summary>The DKIM signing key: the domain (d=), the selector (s=) and the private key as PEM.</summary>
+public sealed record DkimSettings(string Domain, string Selector, string PrivateKeyPem);
 
 /// <summary>
 /// Retries after transient (4xx) replies such as greylisting (450) or rate limiting (421), with exponential backoff.

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
-using SmtpFixture.Policies;
+using SmtpFixture.Cli.Http;
 
 namespace SmtpFixture.Cli;
 
@@ -81,19 +81,26 @@ internal static class CliApp
             }
         }
 
+        foreach (var key in parseResult.GetValue(cli.DkimKeys) ?? [])
+        {
+            options.DkimKeys.Add(key);
+        }
+
+        // The policy options take the same slots the HTTP API switches, so PUT /api/v1/policies replaces them.
+        var policies = new PolicySwitchboard(options.Policies);
         if (parseResult.GetValue(cli.KnownRecipients) is { Length: > 0 } known)
         {
-            options.Policies.Add(SmtpPolicies.KnownRecipients(known));
+            policies.KnownRecipients(known);
         }
 
         if (parseResult.GetValue(cli.Greylist) is { } delay)
         {
-            options.Policies.Add(SmtpPolicies.Greylisting(delay));
+            policies.Greylisting(delay);
         }
 
         if (parseResult.GetValue(cli.RateLimit) is { } rate)
         {
-            options.Policies.Add(SmtpPolicies.RateLimit(rate.Limit, rate.Window));
+            policies.RateLimit(rate.Limit, rate.Window);
         }
 
         using var loggerFactory = parseResult.GetValue(cli.Verbose) ? new StderrLoggerFactory(error, LogLevel.Debug) : null;
@@ -129,12 +136,27 @@ internal static class CliApp
             return BadOption;
         }
 
+        HttpApi? api = null;
+        if (parseResult.GetValue(cli.HttpPort) is { } httpPort)
+        {
+            try
+            {
+                api = await HttpApi.StartAsync(server, policies, options.Address, httpPort, parseResult.GetValue(cli.HttpToken), stop).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"smtp-fixture: cannot listen for HTTP on {options.Address}:{httpPort}: {ex.Message}")).ConfigureAwait(false);
+                return CannotListen;
+            }
+        }
+
         var events = new EventSink(output, parseResult.GetValue(cli.Json));
         await using (events.ConfigureAwait(false))
         {
             server.MessageReceived += (_, e) => events.Message(e.Message, Save(e.Message, saveDir, error));
             server.CommandRefused += (_, e) => events.Refused(e);
-            events.Listening(server, Describe(options));
+            events.Listening(server, Describe(options), api?.Port);
             if (!IPAddress.IsLoopback(options.Address) && !options.RequireAuthentication)
             {
                 // Secure by default: warn of a server reachable from other machines that takes mail from anyone.
@@ -150,6 +172,12 @@ internal static class CliApp
             catch (OperationCanceledException)
             {
                 // Ctrl-C or SIGTERM: shut down gracefully below.
+            }
+
+            if (api is not null)
+            {
+                // First the API, so that open event streams and long polls end before the server they watch.
+                await api.DisposeAsync().ConfigureAwait(false);
             }
 
             await server.DisposeAsync().ConfigureAwait(false);

@@ -13,6 +13,12 @@ internal sealed class CliOptions
         Host.CustomParser = result => Parse(result, ValueParsers.TryParseHost, "an IP address, 'localhost' or '*'", IPAddress.Loopback);
         Port.CustomParser = result => Parse(result, (string s, out int v) =>
             int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v) && v <= IPEndPoint.MaxPort, "a port number from 0 to 65535", 0);
+        HttpPort.CustomParser = result => Parse<int?>(result, (string s, out int? v) =>
+        {
+            var ok = int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= IPEndPoint.MaxPort;
+            v = port;
+            return ok;
+        }, "a port number from 0 to 65535", null);
         MaxSize.CustomParser = result => Parse<long?>(result, (string s, out long? v) =>
         {
             var ok = ValueParsers.TryParseSize(s, out var bytes);
@@ -64,6 +70,7 @@ internal sealed class CliOptions
                 }
             }
         });
+        DkimKeys.CustomParser = ParseDkimKeys;
         SaveDir.Validators.Add(result =>
         {
             var dir = result.GetValueOrDefault<string?>();
@@ -83,13 +90,14 @@ internal sealed class CliOptions
             "  smtp-fixture --save-dir mail --max-size 10MB   keep each message as mail/<id>.eml" + Environment.NewLine +
             "  smtp-fixture --tls starttls --user app:secret --require-auth" + Environment.NewLine +
             "                                                 submission-like: STARTTLS with a generated certificate, AUTH required" + Environment.NewLine +
+            "  smtp-fixture --port 0 --http-port 0 --json     also the HTTP API and web inbox, on a free port reported as httpPort" + Environment.NewLine +
             "  smtp-fixture --greylist 1m --known-recipients alice@example.com --rate-limit 10/1m" + Environment.NewLine +
             "                                                 answer like a strict MTA: 450 first, 550 for strangers, 421 when too fast" + Environment.NewLine +
             Environment.NewLine +
             "Exit codes: 0 after Ctrl-C or SIGTERM, 1 if it cannot listen, 2 for a bad option.")
         {
             Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
-            MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose,
+            MaxSize, Greylist, RateLimit, KnownRecipients, DkimKeys, SaveDir, Json, Verbose, HttpPort, HttpToken,
         };
         Root.Validators.Add(ValidateCombinations);
     }
@@ -189,6 +197,15 @@ internal sealed class CliOptions
         Arity = ArgumentArity.ExactlyOne,
     };
 
+    public Option<Dkim.SmtpDkimKey[]> DkimKeys { get; } = new("--dkim-key")
+    {
+        Description = "Verify DKIM signatures of SELECTOR._domainkey.DOMAIN with the public key record in FILE (v=DKIM1; " +
+            "k=rsa; p=..., or opendkim-genkey's .txt) instead of DNS; each message event gets a 'dkim' field. Repeat for " +
+            "more keys. Example: --dkim-key example.com:s1:s1.txt",
+        HelpName = "DOMAIN:SELECTOR:FILE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public Option<string?> SaveDir { get; } = new("--save-dir")
     {
         Description = "Save each accepted message as an .eml file in this directory (created if missing), before the " +
@@ -200,6 +217,20 @@ internal sealed class CliOptions
     {
         Description = "Print one JSON object per line: 'listening' first, then one per accepted 'message' and per " +
             "'refused' command, and 'stopped' at the end. Example: --json",
+    };
+
+    public Option<int?> HttpPort { get; } = new("--http-port")
+    {
+        Description = "Also serve the HTTP API (Mailpit-compatible reads, wait, attempts, policies, script, events) and the " +
+            "web inbox on this port, on the same host as SMTP; 0 lets the operating system choose (reported as httpPort). Example: --http-port 8025",
+        HelpName = "PORT",
+    };
+
+    public Option<string?> HttpToken { get; } = new("--http-token")
+    {
+        Description = "Require 'Authorization: Bearer TOKEN' on every API request (the web inbox takes ?access_token=TOKEN); " +
+            "needed when --host is not loopback, so that captured mail is not readable from the network. Example: --http-token s3cret",
+        HelpName = "TOKEN",
     };
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
@@ -228,6 +259,16 @@ internal sealed class CliOptions
             result.AddError("--require-tls needs --tls starttls or --tls implicit.");
         }
 
+        if (ValueOf(result, HttpToken) is not null && ValueOf(result, HttpPort) is null)
+        {
+            result.AddError("--http-token needs --http-port.");
+        }
+
+        if (ValueOf(result, HttpPort) is not null && ValueOf(result, HttpToken) is null && ValueOf(result, Host) is { } host && !IPAddress.IsLoopback(host))
+        {
+            result.AddError($"--http-port on {host}, which other machines can reach, needs --http-token TOKEN: without it anyone on the network could read the captured mail.");
+        }
+
         if (ValueOf(result, RequireAuth) && (ValueOf(result, Users) ?? []).Length == 0)
         {
             result.AddError("--require-auth needs at least one --user NAME:PASSWORD.");
@@ -245,6 +286,32 @@ internal sealed class CliOptions
         {
             return default;
         }
+    }
+
+    private static Dkim.SmtpDkimKey[] ParseDkimKeys(ArgumentResult result)
+    {
+        var keys = new List<Dkim.SmtpDkimKey>();
+        foreach (var token in result.Tokens)
+        {
+            // Split at the first two colons only: the file path may contain more.
+            var parts = token.Value.Split(':', 3);
+            if (parts.Length != 3 || parts[2].Length == 0)
+            {
+                result.AddError($"--dkim-key: '{token.Value}' is not DOMAIN:SELECTOR:PUBLIC-KEY-FILE.");
+                continue;
+            }
+
+            try
+            {
+                keys.Add(Dkim.SmtpDkimKey.FromPublicKeyRecord(parts[0], parts[1], File.ReadAllText(parts[2])));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                result.AddError($"--dkim-key '{token.Value}': {e.Message}");
+            }
+        }
+
+        return keys.ToArray();
     }
 
     private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, T fallback)

@@ -3,7 +3,7 @@ using MimeKit;
 namespace SmtpFixture;
 
 /// <summary>A message the server accepted with a 250 reply: its envelope, its exact bytes and the parsed MIME message.</summary>
-public sealed class ReceivedMessage
+public sealed partial class ReceivedMessage
 {
     private readonly byte[] _rawData;
     private MimeMessage? _message;

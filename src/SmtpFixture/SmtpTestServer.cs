@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using SmtpFixture.Capture;
 using SmtpFixture.Policies;
 using SmtpFixture.Protocol;
-using SmtpFixture.Transport;
+using SmtpFixture.Server;
 
 namespace SmtpFixture;
 

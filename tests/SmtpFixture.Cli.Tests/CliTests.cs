@@ -17,6 +17,7 @@ public sealed class CliTests
         Assert.Equal("listening", listening.GetProperty("event").GetString());
         Assert.Equal("127.0.0.1", listening.GetProperty("host").GetString());
         Assert.InRange(listening.GetProperty("port").GetInt32(), 1, 65535);
+        Assert.False(listening.TryGetProperty("httpPort", out _), "without --http-port there is no HTTP side at all");
     }
 
     [Fact]
@@ -251,6 +252,9 @@ public sealed class CliTests
     [InlineData("--require-auth")]
     [InlineData("--require-tls")]
     [InlineData("--cert", "/no/such/file.pfx", "--tls", "starttls")]
+    [InlineData("--http-port", "http")]
+    [InlineData("--http-token", "s3cret")]
+    [InlineData("--http-port", "0", "--host", "0.0.0.0")]
     public async Task ABadOptionExitsWithCode2AndAClearError(params string[] args)
     {
         await using var cli = CliProcess.Start(args);
@@ -284,10 +288,68 @@ public sealed class CliTests
             .ToArray();
         Assert.NotEmpty(optionLines);
         Assert.All(optionLines, l => Assert.Contains("Example: -", l, StringComparison.Ordinal));
-        foreach (var option in new[] { "--host", "--port", "--tls", "--cert", "--cert-password", "--user", "--require-auth", "--require-tls", "--allow-insecure-auth", "--max-size", "--greylist", "--rate-limit", "--known-recipients", "--save-dir", "--json", "--verbose" })
+        foreach (var option in new[] { "--host", "--port", "--tls", "--cert", "--cert-password", "--user", "--require-auth", "--require-tls", "--allow-insecure-auth", "--max-size", "--greylist", "--rate-limit", "--known-recipients", "--save-dir", "--json", "--verbose", "--http-port", "--http-token" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task WithHttpPortTheListeningEventReportsTheApiPortAndTheApiServesTheToolsMessages()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--http-port", "0", "--json");
+        var listening = await cli.ReadEventAsync("listening");
+        var port = listening.GetProperty("port").GetInt32();
+        var httpPort = listening.GetProperty("httpPort").GetInt32();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+
+        await SendAsync(port, "alice@example.com", "Over the API");
+        await cli.ReadEventAsync("message");
+        var list = JsonDocument.Parse(await http.GetStringAsync("api/v1/messages")).RootElement;
+
+        Assert.NotEqual(port, httpPort);
+        Assert.Equal("Over the API", list.GetProperty("messages")[0].GetProperty("Subject").GetString());
+        cli.Terminate();
+        await cli.ReadEventAsync("stopped");
+        Assert.Equal(0, await cli.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task WithHttpPortTheTextFirstLineGivesTheInboxAddress()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--http-port", "0");
+
+        var first = await cli.ReadLineAsync(_ => true);
+
+        Assert.Matches(@"^smtp-fixture listening on 127\.0\.0\.1:\d+ \(.*\); HTTP API and web inbox on http://127\.0\.0\.1:\d+/ \(httpPort \d+\)", first);
+    }
+
+    [Fact]
+    public async Task OnANonLoopbackHostTheApiRunsOnlyWithATokenAndRequiresIt()
+    {
+        await using var cli = CliProcess.Start("--host", "0.0.0.0", "--port", "0", "--http-port", "0", "--http-token", "s3cret", "--json");
+        var httpPort = (await cli.ReadEventAsync("listening")).GetProperty("httpPort").GetInt32();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+
+        using var anonymous = await http.GetAsync("api/v1/messages");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", "s3cret");
+        using var authorized = await http.GetAsync("api/v1/messages");
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, authorized.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnHttpPortInUseExitsWithCode1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var cli = CliProcess.Start("--port", "0", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, await cli.WaitForExitAsync());
+        Assert.Contains("cannot listen for HTTP", cli.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

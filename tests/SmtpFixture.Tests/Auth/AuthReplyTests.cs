@@ -206,7 +206,7 @@ public sealed class AuthReplyTests
         await using var smtp = await StartAsync();
         await smtp.CommandAsync("EHLO client.example");
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
-        Assert.Equal("503 5.5.1 AUTH not permitted during a mail transaction", await smtp.CommandAsync("AUTH PLAIN " + B64("\0alice\0" + Password)));
+        Assert.Equal("503 5.5.1 AUTH not permitted during a mail transaction; send RSET first", await smtp.CommandAsync("AUTH PLAIN " + B64("\0alice\0" + Password)));
     }
 
     [Fact]

@@ -1,0 +1,211 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SmtpFixture.Policies;
+
+namespace SmtpFixture.Protocol;
+
+/// <summary>Message content: DATA (RFC 5321 §4.1.1.4), BDAT chunks (RFC 3030), and the end of a message.</summary>
+internal sealed partial class SmtpSession
+{
+    // The BDAT command being read: its line, and the reply it gets once its chunk is read when it is refused.
+    private string _bdatCommand = string.Empty;
+    private bool _bdatLast;
+    private SmtpReply? _bdatDiscardReply;
+    private string? _bdatDiscardBy;
+    private bool _bdatCloseAfter;
+
+    private async ValueTask DataAsync(SmtpCommand command, CancellationToken cancellationToken)
+    {
+        var stage = command.Stage;
+        var transaction = _transaction!;
+        var problem = transaction.IsBinaryMime ? Replies.BinaryMimeNeedsBdat
+            : transaction.Recipients.Count == 0 ? Replies.NoValidRecipients
+            : null;
+        if (problem is not null)
+        {
+            Reply(stage, command.Text, problem);
+            return;
+        }
+
+        var decision = await ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        if (!decision.IsDefault && decision.Verdict.ReplyToSend?.Code != 354)
+        {
+            await ApplyAsync(stage, command.Text, decision, Replies.StartMailInput, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Reply(stage, command.Text, decision.Verdict.ReplyToSend ?? Replies.StartMailInput, decision.By);
+        _input.StartData(_options.MaxMessageSize);
+        _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+        _mode = InputMode.Data;
+    }
+
+    private async ValueTask EndDataAsync(CancellationToken cancellationToken)
+    {
+        _mode = InputMode.Commands;
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            Log.ClientContent(_log, _id, _input.Content.Length);
+        }
+
+        if (_input.SawBareLf || _input.SawBareCr)
+        {
+            if (_input.SawBareLf)
+            {
+                _recorder.NoteViolation("bare LF in message content");
+            }
+
+            if (_input.SawBareCr)
+            {
+                _recorder.NoteViolation("bare CR in message content");
+            }
+
+            if (_options.RejectBareLineEndings)
+            {
+                Reply(SmtpStage.EndOfMessage, "<end of data>", Replies.BareLineEndingInData);
+                EndTransaction(SmtpAttemptOutcome.Refused);
+                return;
+            }
+        }
+
+        await CompleteMessageAsync("<end of data>", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask BdatAsync(SmtpCommand command, CancellationToken cancellationToken)
+    {
+        var parts = command.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 1 or > 2
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            || (parts.Length == 2 && !parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Without a valid size the chunk cannot be skipped; what follows is read as commands.
+            Reply(command.Stage, command.Text, Replies.BdatSyntax);
+            return;
+        }
+
+        _bdatCommand = command.Text;
+        _bdatLast = parts.Length == 2;
+        _bdatDiscardReply = SequenceProblem(SmtpVerb.Bdat)
+            ?? (_transaction!.Recipients.Count == 0 ? Replies.NoValidRecipients : null);
+        _bdatDiscardBy = null;
+
+        if (_bdatDiscardReply is null && !_transaction!.IsChunking)
+        {
+            var decision = await ConsultAsync(command.Stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+            if (decision.Verdict.Kind == SmtpVerdictKind.Drop)
+            {
+                await ApplyAsync(command.Stage, command.Text, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (decision.Verdict.ReplyToSend is { IsPositive: false } refusal)
+            {
+                // The chunk is on its way regardless (RFC 3030 §2): read it, then refuse it.
+                _bdatDiscardReply = refusal;
+                _bdatDiscardBy = decision.By;
+                _bdatCloseAfter = decision.Verdict.CloseAfterReply;
+            }
+            else
+            {
+                _transaction.StartChunking();
+                _state = _transaction.State;
+                _input.Content.Start(_options.MaxMessageSize);
+                _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+            }
+        }
+
+        if (_bdatDiscardReply is not null)
+        {
+            // A refused chunk is still read to its end (RFC 3030 §2), under a data time limit of its own: the
+            // deadline of an earlier message (or none) would cut the session off at once.
+            _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+        }
+
+        _input.StartChunk(size, keep: _bdatDiscardReply is null);
+        _mode = InputMode.Bdat;
+        if (size == 0)
+        {
+            await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EndChunkAsync(CancellationToken cancellationToken)
+    {
+        _mode = InputMode.Commands;
+        if (_bdatDiscardReply is not null)
+        {
+            Reply(SmtpStage.Data, _bdatCommand, _bdatDiscardReply, _bdatDiscardBy);
+            if (_bdatCloseAfter)
+            {
+                _state = SessionState.Closed;
+            }
+
+            _bdatDiscardReply = null;
+            _bdatCloseAfter = false;
+            return;
+        }
+
+        if (_input.Content.Overflowed)
+        {
+            // RFC 3030 §3: the server may refuse a chunk as soon as the size is exceeded; the transaction is over.
+            RefuseOversized(SmtpStage.EndOfMessage, _bdatCommand);
+            return;
+        }
+
+        if (_bdatLast)
+        {
+            if (_log.IsEnabled(LogLevel.Debug))
+            {
+                Log.ClientContent(_log, _id, _input.Content.Length);
+            }
+
+            await CompleteMessageAsync(_bdatCommand, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Reply(SmtpStage.Data, _bdatCommand, Replies.ChunkReceived(_input.Content.Length));
+        }
+    }
+
+    /// <summary>
+    /// The one place where a transaction completes (DATA's final dot or BDAT LAST): size check, policies, capture,
+    /// final reply.
+    /// </summary>
+    private async ValueTask CompleteMessageAsync(string command, CancellationToken cancellationToken)
+    {
+        var stage = SmtpStage.EndOfMessage;
+        if (_input.Content.Overflowed)
+        {
+            RefuseOversized(stage, command);
+            return;
+        }
+
+        var data = _input.Content.ToArray();
+        var decision = await ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
+        if (!decision.Accepts)
+        {
+            await ApplyAsync(stage, command, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
+            EndTransaction(SmtpAttemptOutcome.Refused);
+            return;
+        }
+
+        // Stored before the reply is written: nothing answered 250 can be lost.
+        var transaction = _transaction!;
+        var id = SmtpEngine.NewMessageId();
+        var reply = decision.Verdict.ReplyToSend ?? Replies.Queued(id);
+        var envelope = transaction.ToEnvelope();
+        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), transaction.Attempt) { DkimKeys = _options.DkimKeys };
+        _recorder.Record(Info, stage, command, reply, decision.By);
+        EndTransaction(SmtpAttemptOutcome.Accepted, message);
+        _engine.Store.Add(message);
+        Log.MessageAccepted(_log, _id, id, envelope, data.Length);
+        Write(reply);
+
+        // A delivered message is progress, as any positive reply is (see Reply): the bad-command count restarts.
+        _badCommands = 0;
+        if (decision.Verdict.CloseAfterReply)
+        {
+            _state = SessionState.Closed;
+        }
+    }
+}
