@@ -17,6 +17,7 @@ internal sealed class SmtpListener : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _sessions = new();
     private readonly ConcurrentDictionary<ISmtpTransport, bool> _transports = new();
+    private readonly SessionThreads _threads = new();
     private Task _acceptLoop = Task.CompletedTask;
     private int _active;
     private int _disposed;
@@ -96,6 +97,7 @@ internal sealed class SmtpListener : IAsyncDisposable
             await all.ConfigureAwait(false);
         }
 
+        _threads.Dispose();
         _shutdown.Dispose();
         Log.Stopped(_engine.Logger, EndPoint);
     }
@@ -132,7 +134,8 @@ internal sealed class SmtpListener : IAsyncDisposable
                 continue;
             }
 
-            var session = RunSessionAsync(client);
+            // A thread of its own per session, with blocking socket I/O: see SessionSocketStream.
+            var session = _threads.Run(() => RunSessionAsync(client));
             _sessions.TryAdd(session, true);
             _ = session.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(t, out _), _sessions, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
@@ -154,8 +157,7 @@ internal sealed class SmtpListener : IAsyncDisposable
 
     private async Task RunSessionAsync(Socket client)
     {
-        // No Task.Yield here: the session runs on the accept loop only until its first read waits for the client
-        // (greeting written, nothing to read yet), and a thread-pool hop per connection costs more CPU than that.
+        // Runs on the session's own thread (SessionThreads): its reads and writes block there and complete in place.
         var transport = new SocketTransport(client);
         _transports.TryAdd(transport, true);
         var active = Interlocked.Increment(ref _active);

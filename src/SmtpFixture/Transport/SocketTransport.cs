@@ -5,7 +5,10 @@ using System.Net.Sockets;
 
 namespace SmtpFixture.Transport;
 
-/// <summary>A transport over a connected socket, through a <see cref="NetworkStream"/> so that TLS can wrap it later.</summary>
+/// <summary>
+/// A transport over a connected socket, through a stream so that TLS can wrap it later: a
+/// <see cref="SessionSocketStream"/>, whose I/O blocks on the session's own thread (see <see cref="SessionThreads"/>).
+/// </summary>
 internal sealed class SocketTransport : ISmtpTransport
 {
     // How long and how much the close waits for the client's remaining input (see DrainAsync).
@@ -17,13 +20,13 @@ internal sealed class SocketTransport : ISmtpTransport
     private const long DrainLimit = 1024 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
 
     public SocketTransport(Socket socket)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = new SessionSocketStream(socket);
         (Input, Output) = CreatePipes(_stream);
     }
 
@@ -123,6 +126,12 @@ internal sealed class SocketTransport : ISmtpTransport
     /// </summary>
     private async Task DrainAsync()
     {
+        if (SessionSocketStream.OnSessionThread)
+        {
+            DrainBlocking();
+            return;
+        }
+
         using var bound = new CancellationTokenSource(DrainTimeout);
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
@@ -144,6 +153,41 @@ internal sealed class SocketTransport : ISmtpTransport
         catch (OperationCanceledException)
         {
             // The client went quiet, or neither closed nor stopped sending in time: close anyway.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary><see cref="DrainAsync"/> on the session's own thread: waits in poll(2), with no timers to arm.</summary>
+    private void DrainBlocking()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var end = Environment.TickCount64 + (long)DrainTimeout.TotalMilliseconds;
+            long drained = 0;
+            while (drained < DrainLimit)
+            {
+                var left = end - Environment.TickCount64;
+                if (left <= 0 || !_socket.Poll(TimeSpan.FromMilliseconds(Math.Min(left, DrainQuietPeriod.TotalMilliseconds)), SelectMode.SelectRead))
+                {
+                    // Bound reached, or the client went quiet: close anyway.
+                    break;
+                }
+
+                var read = _socket.Receive(buffer, SocketFlags.None);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                drained += read;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
         }
         finally
         {
