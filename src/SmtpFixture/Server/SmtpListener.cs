@@ -18,6 +18,7 @@ internal sealed class SmtpListener : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, bool> _sessions = new();
     private readonly ConcurrentDictionary<ISmtpTransport, bool> _transports = new();
     private readonly SessionThreads _threads = new();
+    private readonly Action<Task> _forget;
     private Task _acceptLoop = Task.CompletedTask;
     private int _active;
     private int _disposed;
@@ -25,6 +26,7 @@ internal sealed class SmtpListener : IAsyncDisposable
     public SmtpListener(SmtpEngine engine)
     {
         _engine = engine;
+        _forget = session => _sessions.TryRemove(session, out _);
         var options = engine.Options;
         _socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -66,7 +68,9 @@ internal sealed class SmtpListener : IAsyncDisposable
         }
     }
 
-    public void Start() => _acceptLoop = AcceptLoopAsync();
+    // The accept loop has a session thread of its own too: a blocking accept wakes it directly, and it hands each
+    // connection to a waiting session thread, with no epoll thread and thread-pool hop in between.
+    public void Start() => _acceptLoop = _threads.Run(AcceptLoopAsync);
 
     public async ValueTask DisposeAsync()
     {
@@ -104,15 +108,14 @@ internal sealed class SmtpListener : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        // Yield so that Start returns at once; the socket already queues connections.
-        await Task.Yield();
         var failures = 0;
         while (!_shutdown.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _socket.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+                // Disposing the socket ends a blocking accept; after a back-off the loop runs on the pool, asynchronously.
+                client = SessionSocketStream.OnSessionThread ? _socket.Accept() : await _socket.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
@@ -135,9 +138,13 @@ internal sealed class SmtpListener : IAsyncDisposable
             }
 
             // A thread of its own per session, with blocking socket I/O: see SessionSocketStream.
-            var session = _threads.Run(() => RunSessionAsync(client));
+            var session = _threads.Run(() => RunSessionAsync(client), _forget);
             _sessions.TryAdd(session, true);
-            _ = session.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(t, out _), _sessions, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (session.IsCompleted)
+            {
+                // It ended before it was added, and its thread's removal came first.
+                _sessions.TryRemove(session, out _);
+            }
         }
     }
 

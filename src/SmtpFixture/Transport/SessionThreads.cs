@@ -19,19 +19,23 @@ internal sealed class SessionThreads : IDisposable
     private volatile bool _disposed;
 
     /// <summary>Runs <paramref name="session"/> on a session thread; the task completes when the session has ended.</summary>
-    public Task Run(Func<Task> session)
+    /// <param name="session">The session (or the accept loop).</param>
+    /// <param name="ended">Called on the session's thread once it has ended, with the returned task (completed by then):
+    /// bookkeeping there costs no thread-pool work item per session, as a continuation on the task would.</param>
+    public Task Run(Func<Task> session, Action<Task>? ended = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var work = new Work(session, done, ended);
         while (_idle.TryPop(out var idle))
         {
-            if (idle.TryAssign(session, done))
+            if (idle.TryAssign(work))
             {
                 return done.Task;
             }
         }
 
         var worker = new Worker(this);
-        worker.TryAssign(session, done);
+        worker.TryAssign(work);
         new Thread(worker.Loop, StackSize) { IsBackground = true, Name = "SMTP session" }.UnsafeStart();
         return done.Task;
     }
@@ -45,16 +49,17 @@ internal sealed class SessionThreads : IDisposable
         }
     }
 
+    private sealed record Work(Func<Task> Session, TaskCompletionSource Done, Action<Task>? Ended);
+
     /// <summary>One thread: runs its session, then waits (without spinning) for the next or ends.</summary>
     private sealed class Worker(SessionThreads owner)
     {
         private readonly object _gate = new();
-        private Func<Task>? _session;
-        private TaskCompletionSource? _done;
+        private Work? _work;
         private bool _ended;
 
         /// <summary>Gives the worker its next session; false when it has ended (idle too long, or stopped).</summary>
-        public bool TryAssign(Func<Task> session, TaskCompletionSource done)
+        public bool TryAssign(Work work)
         {
             lock (_gate)
             {
@@ -63,7 +68,7 @@ internal sealed class SessionThreads : IDisposable
                     return false;
                 }
 
-                (_session, _done) = (session, done);
+                _work = work;
                 Monitor.Pulse(_gate);
                 return true;
             }
@@ -82,28 +87,26 @@ internal sealed class SessionThreads : IDisposable
         {
             while (true)
             {
-                Func<Task> session;
-                TaskCompletionSource done;
+                Work work;
                 lock (_gate)
                 {
-                    if (_session is null && !_ended)
+                    if (_work is null && !_ended)
                     {
                         Monitor.Wait(_gate, IdleLifetime);
                     }
 
-                    if (_session is null || _done is null)
+                    if (_work is null)
                     {
                         _ended = true;
                         return;
                     }
 
-                    (session, done) = (_session, _done);
-                    (_session, _done) = (null, null);
+                    (work, _work) = (_work, null);
                 }
 
                 try
                 {
-                    SessionSocketStream.RunOnSessionThread(session);
+                    SessionSocketStream.RunOnSessionThread(work.Session);
                 }
                 catch (Exception)
                 {
@@ -111,7 +114,9 @@ internal sealed class SessionThreads : IDisposable
                 }
                 finally
                 {
-                    done.SetResult();
+                    // Completed first: whoever adds the task to its books after this sees it completed.
+                    work.Done.SetResult();
+                    work.Ended?.Invoke(work.Done.Task);
                 }
 
                 if (owner._disposed)
