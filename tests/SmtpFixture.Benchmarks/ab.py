@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A/B runs of server variants under smtp-source, side by side, taking turns round by round (for profiling by hand).
 
-    ab.py [--rounds 3] [--messages 6400] [--size 2048] [--sessions 8] [--per-conn 100] NAME='ENV=V ... -- command args' ...
+    ab.py [--rounds 3] [--warm 3] [--messages 6400] [--size 2048] [--sessions 8] [--per-conn 100] NAME='ENV=V ... -- command args' ...
     e.g. ab.py "lib=-- bin/Release/net10.0/SmtpFixture.Benchmarks serve smtpfixture" \
                "inline=DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 -- bin/Release/net10.0/SmtpFixture.Benchmarks serve smtpfixture" \
                "sink=-- /usr/sbin/smtp-sink -u nobody -h localhost 127.0.0.1:{port} 1024"
@@ -25,6 +25,7 @@ messages = arg("--messages", 6400)
 size = arg("--size", 2048)
 sessions = arg("--sessions", 8)
 per_conn = arg("--per-conn", 100)
+warm = arg("--warm", 3)
 tick = os.sysconf("SC_CLK_TCK")
 
 def stat(pid):
@@ -89,9 +90,11 @@ def run(port, count):
         args.append("-d")
     subprocess.run(args + [f"127.0.0.1:{port}"], check=True, stdout=subprocess.DEVNULL)
 
+results = {}
 try:
     for name, p, port in variants:  # warm-up: tiered JIT
-        run(port, 1600)
+        for _ in range(warm):
+            run(port, 1600)
     for r in range(rounds):
         for i in range(len(variants)):
             name, p, port = variants[(i + r) % len(variants)]
@@ -101,9 +104,17 @@ try:
             t1 = time.monotonic(); u1, s1 = stat(p.pid); c1 = switches(p.pid); b1 = busy(); ch1 = children()
             server = (u1 - u0) + (s1 - s0)
             foreign = max(0.0, (b1 - b0) - server - (ch1 - ch0)) / (t1 - t0)
+            results.setdefault(name, []).append((server / messages * 1e6, (c1 - c0) / messages, messages / (t1 - t0), foreign))
             print(f"[{r + 1}] {name:<14} {messages / (t1 - t0):7.0f} msg/s  cpu {server / messages * 1e6:5.0f} µs/msg "
                   f"(user {(u1 - u0) / messages * 1e6:4.0f} sys {(s1 - s0) / messages * 1e6:4.0f})  {(c1 - c0) / messages:5.1f} cs/msg  "
                   f"smtp-source {(ch1 - ch0) / messages * 1e6:4.0f} µs/msg  others {foreign:.2f} cores  load {open('/proc/loadavg').read().split()[0]}", flush=True)
+    # Medians over the rounds, and each variant's median ÷ the first variant's (the A/B figure).
+    import statistics
+    first = None
+    for name, rows in results.items():
+        cpu = statistics.median(r[0] for r in rows); cs = statistics.median(r[1] for r in rows); rate = statistics.median(r[2] for r in rows)
+        first = first or (cpu, cs, rate)
+        print(f"median {name:<14} {rate:7.0f} msg/s  cpu {cpu:5.0f} µs/msg ({cpu / first[0]:.2f}×)  {cs:5.1f} cs/msg  others max {max(r[3] for r in rows):.2f} cores")
 finally:
     for name, p, port in variants:
         p.terminate()
