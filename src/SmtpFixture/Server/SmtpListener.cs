@@ -17,7 +17,8 @@ internal sealed class SmtpListener : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _sessions = new();
     private readonly ConcurrentDictionary<ISmtpTransport, bool> _transports = new();
-    private readonly SessionThreads _threads = new();
+    // Shared by every server in the process: a suite that starts a server per test reuses the same few threads.
+    private static readonly SessionThreads Threads = new();
     private readonly Action<Task> _forget;
     private Task _acceptLoop = Task.CompletedTask;
     private int _active;
@@ -70,7 +71,7 @@ internal sealed class SmtpListener : IAsyncDisposable
 
     // The accept loop has a session thread of its own too: a blocking accept wakes it directly, and it hands each
     // connection to a waiting session thread, with no epoll thread and thread-pool hop in between.
-    public void Start() => _acceptLoop = _threads.Run(AcceptLoopAsync);
+    public void Start() => _acceptLoop = Threads.Run(AcceptLoopAsync);
 
     public async ValueTask DisposeAsync()
     {
@@ -101,7 +102,6 @@ internal sealed class SmtpListener : IAsyncDisposable
             await all.ConfigureAwait(false);
         }
 
-        _threads.Dispose();
         _shutdown.Dispose();
         Log.Stopped(_engine.Logger, EndPoint);
     }
@@ -138,7 +138,7 @@ internal sealed class SmtpListener : IAsyncDisposable
             }
 
             // A thread of its own per session, with blocking socket I/O: see SessionSocketStream.
-            var session = _threads.Run(() => RunSessionAsync(client), _forget);
+            var session = Threads.Run(() => RunSessionAsync(client), _forget);
             _sessions.TryAdd(session, true);
             if (session.IsCompleted)
             {

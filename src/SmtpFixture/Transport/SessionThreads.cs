@@ -5,10 +5,11 @@ namespace SmtpFixture.Transport;
 /// <summary>
 /// The threads sessions run on, each with blocking socket I/O (see <see cref="SessionSocketStream"/>). A thread whose
 /// session has ended waits for the next one: creating a thread per connection cost more than the whole session when
-/// every message comes on a connection of its own. A thread idle for <see cref="IdleLifetime"/> ends, and all end when
-/// the listener is disposed; there are never more than the sessions running at once (the session limit bounds them).
+/// every message comes on a connection of its own, and starting a server with its accept thread for every test would
+/// cost two thread starts. A thread idle for <see cref="IdleLifetime"/> ends; there are never more than the sessions
+/// and accept loops running at once (the session limit bounds them), and they are background threads.
 /// </summary>
-internal sealed class SessionThreads : IDisposable
+internal sealed class SessionThreads
 {
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(10);
 
@@ -16,7 +17,6 @@ internal sealed class SessionThreads : IDisposable
     private const int StackSize = 256 * 1024;
 
     private readonly ConcurrentStack<Worker> _idle = new();
-    private volatile bool _disposed;
 
     /// <summary>Runs <paramref name="session"/> on a session thread; the task completes when the session has ended.</summary>
     /// <param name="session">The session (or the accept loop).</param>
@@ -25,7 +25,9 @@ internal sealed class SessionThreads : IDisposable
     public Task Run(Func<Task> session, Action<Task>? ended = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var work = new Work(session, done, ended);
+        // The caller's execution context flows to the session as it did to an async accept loop and its sessions: a
+        // logger that finds its test through an AsyncLocal (xUnit v3's TestContext) still finds it.
+        var work = new Work(session, done, ended, ExecutionContext.Capture());
         while (_idle.TryPop(out var idle))
         {
             if (idle.TryAssign(work))
@@ -40,25 +42,16 @@ internal sealed class SessionThreads : IDisposable
         return done.Task;
     }
 
-    public void Dispose()
-    {
-        _disposed = true;
-        while (_idle.TryPop(out var worker))
-        {
-            worker.Stop();
-        }
-    }
+    private sealed record Work(Func<Task> Session, TaskCompletionSource Done, Action<Task>? Ended, ExecutionContext? Context);
 
-    private sealed record Work(Func<Task> Session, TaskCompletionSource Done, Action<Task>? Ended);
-
-    /// <summary>One thread: runs its session, then waits (without spinning) for the next or ends.</summary>
+    /// <summary>One thread: runs its session, then waits (without spinning) for the next, or ends when idle too long.</summary>
     private sealed class Worker(SessionThreads owner)
     {
         private readonly object _gate = new();
         private Work? _work;
         private bool _ended;
 
-        /// <summary>Gives the worker its next session; false when it has ended (idle too long, or stopped).</summary>
+        /// <summary>Gives the worker its next session; false when it has ended for being idle too long.</summary>
         public bool TryAssign(Work work)
         {
             lock (_gate)
@@ -71,15 +64,6 @@ internal sealed class SessionThreads : IDisposable
                 _work = work;
                 Monitor.Pulse(_gate);
                 return true;
-            }
-        }
-
-        public void Stop()
-        {
-            lock (_gate)
-            {
-                _ended = true;
-                Monitor.Pulse(_gate);
             }
         }
 
@@ -106,7 +90,14 @@ internal sealed class SessionThreads : IDisposable
 
                 try
                 {
-                    SessionSocketStream.RunOnSessionThread(work.Session);
+                    if (work.Context is { } context)
+                    {
+                        ExecutionContext.Run(context, static state => SessionSocketStream.RunOnSessionThread((Func<Task>)state!), work.Session);
+                    }
+                    else
+                    {
+                        SessionSocketStream.RunOnSessionThread(work.Session);
+                    }
                 }
                 catch (Exception)
                 {
@@ -117,11 +108,6 @@ internal sealed class SessionThreads : IDisposable
                     // Completed first: whoever adds the task to its books after this sees it completed.
                     work.Done.SetResult();
                     work.Ended?.Invoke(work.Done.Task);
-                }
-
-                if (owner._disposed)
-                {
-                    return;
                 }
 
                 owner._idle.Push(this);
