@@ -115,7 +115,8 @@ public sealed class Report
         Line();
         Table(load, kinds, ratioColumns, cases, r => r.ServerCpuPerMessageMicroseconds, "0",
             extra: ("smtp-source", c => load.Where(r => r.Case == c && r.Error is null && !r.Skipped).Select(r => r.ClientCpuPerMessageMicroseconds).DefaultIfEmpty().Average().ToString("0", Inv)));
-        Line("Server context switches per message (voluntary + involuntary, all the server's threads, /proc/PID/task/*/status):");
+        Line("Server context switches per message (voluntary + involuntary, summed over the server's threads from /proc/PID/task/*/status; "
+            + "a thread that ends during a case takes its count with it, so a figure can only be low, and ? marks a case where that was visible):");
         Line();
         Table(load, kinds, ratioColumns, cases, r => r.ContextSwitchesPerMessage, "0.0", extra: null);
         Line("Load while measuring: 1-minute load average before → after each case (it counts this benchmark's own server and smtp-source, "
@@ -179,6 +180,7 @@ public sealed class Report
                     null => "–",
                     { Skipped: true } => "skipped",
                     { Error: not null } => "failed",
+                    var r when double.IsNaN(value(r)) => "?",
                     var r => value(r).ToString(format, Inv) + (r.Loaded ? " †" : string.Empty),
                 }))
                 + " | " + string.Join(" | ", ratios.Select(r => Ratio(Find(load, r.Ours, @case), Find(load, r.Peer, @case), value)))
@@ -326,7 +328,7 @@ public sealed class Report
         load.FirstOrDefault(r => r.Server == kind && r.Case == @case);
 
     private static string Ratio(LoadResult? ours, LoadResult? peer, Func<LoadResult, double> value) =>
-        ours is { Error: null, Skipped: false } && peer is { Error: null, Skipped: false } ? F(value(ours) / value(peer)) + "×" : "–";
+        ours is { Error: null, Skipped: false } && peer is { Error: null, Skipped: false } && value(ours) / value(peer) is var ratio && double.IsFinite(ratio) ? F(ratio) + "×" : "–";
 
     private static string F(double value) => value.ToString(value >= 10 ? "0" : "0.00", Inv);
 

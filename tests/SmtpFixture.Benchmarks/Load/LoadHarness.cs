@@ -31,7 +31,8 @@ public sealed record LoadResult(ServerKind Server, LoadCase Case, long Messages,
     /// <summary>The server's context switches during the case (all its threads, voluntary + involuntary).</summary>
     public long ContextSwitches { get; init; }
 
-    public double ContextSwitchesPerMessage => (double)ContextSwitches / Messages;
+    /// <summary>Per message; NaN when threads that ended during the case took more switches with them than the rest made.</summary>
+    public double ContextSwitchesPerMessage => ContextSwitches < 0 ? double.NaN : (double)ContextSwitches / Messages;
 
     /// <summary>Measured while other processes used more than <see cref="QuietForeignCores"/>: not a quiet-machine figure.</summary>
     public bool Loaded => !Skipped && ForeignCores > QuietForeignCores;
