@@ -51,6 +51,7 @@ if (all || command == "lifecycle")
 
 if (all || command == "load")
 {
+    TimeWait.WaitForDrain(log);
     log.WriteLine("== 2. Throughput and CPU per message (smtp-source)");
     if (LoadHarness.Available)
     {
@@ -120,7 +121,7 @@ static Dictionary<ServerKind, double> RunLifecycle(bool quick)
         .WithToolchain(InProcessEmitToolchain.Instance)
         .WithWarmupCount(quick ? 2 : 5)
         .WithIterationCount(quick ? 5 : 15)
-        .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(quick ? 250 : 500));
+        .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
     var config = ManualConfig.CreateEmpty()
         .AddJob(job)
         .AddLogger(ConsoleLogger.Default)

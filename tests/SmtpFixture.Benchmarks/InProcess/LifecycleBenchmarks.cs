@@ -14,6 +14,10 @@ public class LifecycleBenchmarks
 
     public static IEnumerable<ServerKind> Servers => ServerKinds.DotNet;
 
+    /// <summary>Before each server: the previous one's connections in TIME_WAIT must not use up the ephemeral ports.</summary>
+    [GlobalSetup]
+    public void WaitForPorts() => Load.TimeWait.WaitForDrain(Console.Out);
+
     [Benchmark]
     public async Task StartEhloQuitDispose()
     {
