@@ -1,16 +1,8 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Policies;
 
-#if XUNIT_V3
-using Xunit;
-#else
-using Xunit.Abstractions;
-#endif
-
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3;
-#else
 namespace SmtpFixture.Xunit;
-#endif
 
 /// <summary>
 /// An xUnit fixture that runs one <see cref="SmtpTestServer"/> for a test class (<c>IClassFixture&lt;SmtpServerFixture&gt;</c>)
@@ -33,10 +25,16 @@ namespace SmtpFixture.Xunit;
 /// output (see <see cref="UseOutput"/> and <see cref="OutputLevel"/>), so a failing test shows the SMTP conversation.
 /// </para>
 /// <para>
+/// A test uses the fixture as it would the server: it forwards what tests read and configure (<see cref="Messages"/>,
+/// <see cref="Attempts"/>, <see cref="Script"/>, <see cref="Policies"/>, <see cref="Certificate"/>, the waits,
+/// <see cref="Describe"/>, <see cref="Reset"/>), and SmtpFixture.FluentAssertions accepts it through
+/// <see cref="ISmtpTestServerAccessor"/> (<c>smtp.Should().HaveReceived(1)</c>). Everything else is on <see cref="Server"/>.
+/// </para>
+/// <para>
 /// How the fixture learns which test is running differs between xUnit v2 and v3: see <see cref="InitializeAsync"/>.
 /// </para>
 /// </remarks>
-public partial class SmtpServerFixture
+public partial class SmtpServerFixture : ISmtpTestServerAccessor
 {
     private readonly OutputRouter _router = new();
     private SmtpTestServer? _server;
@@ -58,6 +56,25 @@ public partial class SmtpServerFixture
 
     /// <summary>The port the operating system chose for the server.</summary>
     public int Port => Server.Port;
+
+    /// <summary>The messages accepted so far, oldest first (a snapshot); see <see cref="SmtpTestServer.Messages"/>.</summary>
+    public IReadOnlyList<ReceivedMessage> Messages => Server.Messages;
+
+    /// <summary>Every attempt so far, oldest first, refused and aborted ones included (a snapshot); see <see cref="SmtpTestServer.Attempts"/>.</summary>
+    public IReadOnlyList<SmtpAttempt> Attempts => Server.Attempts;
+
+    /// <summary>This test's scripted replies and faults, consulted before every policy; <see cref="Reset"/> clears it.</summary>
+    public SmtpScript Script => Server.Script;
+
+    /// <summary>The server's policies; add or remove them at any time (those added in <see cref="Configure"/> are here too).</summary>
+    public SmtpPolicyCollection Policies => Server.Policies;
+
+    /// <summary>The certificate the server presents in TLS handshakes, or <see langword="null"/> without TLS.</summary>
+    public X509Certificate2? Certificate => Server.Certificate;
+
+    /// <summary>What was received and refused, as the failure messages show it; for a framework's own assertion message.</summary>
+    /// <returns>The description; see <see cref="SmtpTestServer.Describe"/>.</returns>
+    public string Describe() => Server.Describe();
 
     /// <summary>
     /// The lowest level of server log entries written to the test output. <see cref="LogLevel.Debug"/> (the default)

@@ -1,4 +1,4 @@
-using SmtpFixture.Xunit.V3.Tests;
+using SmtpFixture.Xunit.Tests;
 
 // One server for the whole assembly, shared by test classes that run in parallel (see AssemblyFixtureTests).
 [assembly: AssemblyFixture(typeof(AssemblySmtpFixture))]
