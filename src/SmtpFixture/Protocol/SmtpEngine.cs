@@ -27,7 +27,7 @@ internal sealed class SmtpEngine
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
-        BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
+        BuiltInPolicies = options.StrictAddressSyntax ? [Script.Policy, new AddressSyntaxPolicy()] : [Script.Policy];
     }
 
     public SmtpTestServerOptions Options { get; }

@@ -143,7 +143,7 @@ internal sealed partial class SmtpSession
         // RFC 5321 §4.1.4: EHLO in the middle of a session resets it as RSET does.
         EndTransaction(SmtpAttemptOutcome.Aborted);
         var (verdict, by) = await ConsultAsync(stage, command, name, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind == SmtpVerdictKind.Continue || verdict.Reply?.IsPositive == true)
+        if (verdict.Kind == SmtpVerdictKind.Continue || verdict.ReplyToSend?.IsPositive == true)
         {
             _clientName = name;
             _extended = extended;
@@ -203,7 +203,7 @@ internal sealed partial class SmtpSession
         _attempt = NewAttempt();
         _attempt.MailFrom = address;
         var (verdict, by) = await ConsultAsync(stage, command, address, parameters, default, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind == SmtpVerdictKind.Continue || verdict.Reply?.IsPositive == true)
+        if (verdict.Kind == SmtpVerdictKind.Continue || verdict.ReplyToSend?.IsPositive == true)
         {
             _mailFrom = address;
             _mailParameters = parameters;
@@ -257,7 +257,7 @@ internal sealed partial class SmtpSession
         }
 
         var (verdict, by) = await ConsultAsync(stage, command, address, parameters, default, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind == SmtpVerdictKind.Continue || verdict.Reply?.IsPositive == true)
+        if (verdict.Kind == SmtpVerdictKind.Continue || verdict.ReplyToSend?.IsPositive == true)
         {
             _recipients.Add(new SmtpRecipient(address, parameters));
         }
@@ -288,13 +288,13 @@ internal sealed partial class SmtpSession
         }
 
         var (verdict, by) = await ConsultAsync(stage, command, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind != SmtpVerdictKind.Continue && verdict.Reply?.Code != 354)
+        if (verdict.Kind != SmtpVerdictKind.Continue && verdict.ReplyToSend?.Code != 354)
         {
             await ApplyAsync(stage, command, verdict, by, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        Reply(stage, command, verdict.Reply ?? Replies.StartMailInput, by);
+        Reply(stage, command, verdict.ReplyToSend ?? Replies.StartMailInput, by);
         StartContent();
         _unstuffer.Reset();
         _mode = InputMode.Data;
@@ -361,10 +361,10 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            if (verdict.Reply is { IsPositive: false })
+            if (verdict.ReplyToSend is { IsPositive: false })
             {
                 // The chunk is on its way regardless (RFC 3030 §2): read it, then refuse it.
-                _bdatDiscardReply = verdict.Reply;
+                _bdatDiscardReply = verdict.ReplyToSend;
                 _bdatDiscardBy = by;
                 _bdatCloseAfter = verdict.CloseAfterReply;
             }
@@ -437,7 +437,7 @@ internal sealed partial class SmtpSession
 
         var data = _content.ToArray();
         var (verdict, by) = await ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind is SmtpVerdictKind.Drop || verdict.Reply is { IsPositive: false })
+        if (verdict.Kind is SmtpVerdictKind.Drop || verdict.ReplyToSend is { IsPositive: false })
         {
             await ApplyAsync(stage, command, verdict, by, cancellationToken).ConfigureAwait(false);
             EndTransaction(SmtpAttemptOutcome.Refused);
@@ -446,7 +446,7 @@ internal sealed partial class SmtpSession
 
         // Stored before the reply is written: nothing answered 250 can be lost.
         var id = SmtpEngine.NewMessageId();
-        var reply = verdict.Reply ?? Replies.Queued(id);
+        var reply = verdict.ReplyToSend ?? Replies.Queued(id);
         var attempt = _attempt!;
         var envelope = new SmtpEnvelope(_mailFrom!, _mailParameters, _recipients.ToArray());
         var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), attempt);

@@ -99,10 +99,18 @@ internal sealed partial class SmtpSession
             return (SmtpVerdict.Continue, null);
         }
 
-        var context = new SmtpPolicyContext(
-            stage, Info, command, address, parameters, _mailFrom, _recipients.Select(r => r.Address).ToArray(), _mailFrom is null && stage != SmtpStage.MailFrom ? 0 : _transactionNumber, data, _engine.Time)
+        var context = new SmtpPolicyContext(stage)
         {
+            Session = Info,
+            Command = command,
+            Argument = address,
+            Parameters = parameters,
             MailParameters = stage == SmtpStage.MailFrom ? parameters : _mailParameters,
+            MailFrom = _mailFrom,
+            Recipients = _recipients.Select(r => r.Address).ToArray(),
+            TransactionNumber = _mailFrom is null && stage != SmtpStage.MailFrom ? 0 : _transactionNumber,
+            MessageData = data,
+            TimeProvider = _engine.Time,
         };
         foreach (var policy in policies)
         {
@@ -119,7 +127,7 @@ internal sealed partial class SmtpSession
             {
                 _engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {_id} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
                 Log.WhileHandlingFailure(static x => Log.PolicyFailed(x.Item1, x.Item2, x.Item3, x.Item4, x.Item5), (_log, _id, policy.Name, stage, ex));
-                return (SmtpVerdict.Respond(Replies.PolicyFailed), policy.Name);
+                return (SmtpVerdict.Reply(Replies.PolicyFailed), policy.Name);
             }
 
             switch (verdict.Kind)
@@ -127,7 +135,7 @@ internal sealed partial class SmtpSession
                 case SmtpVerdictKind.Continue:
                     continue;
                 case SmtpVerdictKind.Delay:
-                    await Task.Delay(verdict.Delay, _engine.Time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(verdict.DelayDuration, _engine.Time, cancellationToken).ConfigureAwait(false);
                     continue;
                 default:
                     return (verdict, verdict.AnsweredBy ?? policy.Name);
@@ -159,7 +167,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        Reply(stage, command, verdict.Reply!, by);
+        Reply(stage, command, verdict.ReplyToSend!, by);
         _close |= verdict.CloseAfterReply;
     }
 

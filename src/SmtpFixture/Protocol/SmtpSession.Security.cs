@@ -360,7 +360,7 @@ internal sealed partial class SmtpSession
         _authMechanism = credentials.Mechanism;
         _info = null;
         var (verdict, by) = await ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind != SmtpVerdictKind.Continue && verdict.Reply?.IsPositive != true)
+        if (verdict.Kind != SmtpVerdictKind.Continue && verdict.ReplyToSend?.IsPositive != true)
         {
             _authUser = null;
             _authMechanism = null;

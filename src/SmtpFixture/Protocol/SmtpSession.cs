@@ -178,8 +178,8 @@ internal sealed partial class SmtpSession
                 _transport.Abort();
                 return false;
             case SmtpVerdictKind.Reply:
-                Reply(SmtpStage.Connect, "<connect>", verdict.Reply!, by);
-                _refusedAtConnect = !verdict.Reply!.IsPositive;
+                Reply(SmtpStage.Connect, "<connect>", verdict.ReplyToSend!, by);
+                _refusedAtConnect = !verdict.ReplyToSend!.IsPositive;
                 if (verdict.CloseAfterReply)
                 {
                     await Output.FlushAsync(shutdown).ConfigureAwait(false);

@@ -353,8 +353,8 @@ public sealed class AuthReplyTests
 
         public override ValueTask<SmtpVerdict> OnAuthAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
         {
-            Seen = (context.Session.AuthenticatedUser, context.Address);
-            return ValueTask.FromResult(SmtpVerdict.Respond(new SmtpReply(454, "4.7.0", "Try later")));
+            Seen = (context.Session.AuthenticatedUser, context.Mechanism);
+            return ValueTask.FromResult(SmtpVerdict.Reply(new SmtpReply(454, "4.7.0", "Try later")));
         }
     }
 }
