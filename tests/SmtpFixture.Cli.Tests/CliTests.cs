@@ -126,18 +126,7 @@ public sealed class CliTests
     public async Task HelpSaysWhatTheRateLimitCountsAndWhereSavedFilesGo()
     {
         await using var cli = CliProcess.Start("--help");
-        var help = new List<string>();
-        try
-        {
-            while (true)
-            {
-                help.Add(await cli.ReadLineAsync(_ => true));
-            }
-        }
-        catch (Xunit.Sdk.XunitException)
-        {
-            // The output ended.
-        }
+        var help = await ReadToEndAsync(cli);
 
         var text = string.Join(" ", help.Select(l => l.Trim()));
         Assert.Contains("message attempts", text, StringComparison.Ordinal);
@@ -336,18 +325,7 @@ public sealed class CliTests
     public async Task HelpDocumentsEveryOptionWithAnExample()
     {
         await using var cli = CliProcess.Start("--help");
-        var lines = new List<string>();
-        try
-        {
-            while (true)
-            {
-                lines.Add(await cli.ReadLineAsync(_ => true));
-            }
-        }
-        catch (Xunit.Sdk.XunitException)
-        {
-            // The output ended.
-        }
+        var lines = await ReadToEndAsync(cli);
 
         Assert.Equal(0, await cli.WaitForExitAsync());
         var help = string.Join("\n", lines);
@@ -374,6 +352,25 @@ public sealed class CliTests
 
         Assert.Contains("warning", cli.StandardError, StringComparison.Ordinal);
         Assert.Contains("--require-auth", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every line the process writes to standard output until it ends.</summary>
+    private static async Task<List<string>> ReadToEndAsync(CliProcess cli)
+    {
+        var lines = new List<string>();
+        try
+        {
+            while (true)
+            {
+                lines.Add(await cli.ReadLineAsync(_ => true));
+            }
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // The output ended.
+        }
+
+        return lines;
     }
 
     internal static async Task SendAsync(int port, string to, string subject, string body = "Hello from the CLI tests.", string? user = null, string? password = null)

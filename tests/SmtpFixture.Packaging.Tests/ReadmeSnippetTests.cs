@@ -13,7 +13,7 @@ public sealed class ReadmeSnippetTests(PackedPackages packed)
     // What a user's test project has beside our packages: xUnit v3 (the README's fixture snippets; the v2 package has the
     // same namespace and members), NUnit, MailKit and the fake clock. Versions are the repository's central ones.
     private static readonly string[] ThirdPartyPackages =
-        ["xunit.v3.extensibility.core", "xunit.v3.assert", "NUnit", "MailKit", "Microsoft.Extensions.TimeProvider.Testing"];
+        ["xunit.v3.extensibility.core", "NUnit", "MailKit", "Microsoft.Extensions.TimeProvider.Testing"];
 
     private static readonly string[] OurPackages = ["SmtpFixture", "SmtpFixture.Xunit.V3", "SmtpFixture.FluentAssertions"];
 
@@ -26,7 +26,9 @@ public sealed class ReadmeSnippetTests(PackedPackages packed)
         var project = Path.Combine(packed.Work, "readme-" + Guid.NewGuid().ToString("N")[..8]);
         ConsumerWorkspace.WriteNuGetConfig(project, packed.Feed);
         var versions = ConsumerWorkspace.CentralVersions(packed.RepositoryRoot);
-        var references = OurPackages.Select(id => Reference(id, packed.Version)).Concat(ThirdPartyPackages.Select(id => Reference(id, versions[id])));
+        var references = OurPackages.Select(id => Reference(id, packed.Version))
+            .Concat(ThirdPartyPackages.Select(id => Reference(id, versions[id])))
+            .Append(Reference("xunit.v3.assert", versions["xunit.v3"])); // Assert, without xunit.v3's test runner
         new XDocument(new XElement(
             "Project",
             new XAttribute("Sdk", "Microsoft.NET.Sdk"),
