@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Policies;
@@ -26,7 +27,7 @@ namespace SmtpFixture.Xunit;
 /// </para>
 /// <para>
 /// A test uses the fixture as it would the server: it forwards what tests read and configure (<see cref="Messages"/>,
-/// <see cref="Attempts"/>, <see cref="Script"/>, <see cref="Policies"/>, <see cref="Certificate"/>, the waits,
+/// <see cref="Attempts"/>, <see cref="Script"/>, <see cref="Policies"/>, <see cref="Certificate"/>, the <c>WaitFor…</c> methods,
 /// <see cref="Describe"/>, <see cref="Reset"/>), and SmtpFixture.FluentAssertions accepts it through
 /// <see cref="ISmtpTestServerAccessor"/> (<c>smtp.Should().HaveReceived(1)</c>). Everything else is on <see cref="Server"/>.
 /// </para>
@@ -111,10 +112,12 @@ public partial class SmtpServerFixture : ISmtpTestServerAccessor
     /// Under xUnit v3 the wait ends when the current test is cancelled (<c>TestContext.Current.CancellationToken</c>);
     /// to wait with a token of your own, call <see cref="SmtpTestServer.WaitForMessageAsync"/> on <see cref="Server"/>.
     /// </remarks>
-    /// <exception cref="SmtpWaitTimeoutException">No matching message arrived in time; the message lists what did arrive and what was refused.</exception>
+    /// <param name="predicateText">How the predicate reads in failure messages; filled in by the compiler from the argument's source text.</param>
+    /// <exception cref="SmtpWaitTimeoutException">No matching message arrived in time; the message shows the predicate and lists what did arrive and what was refused.</exception>
     /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
-    public Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null) =>
-        Server.WaitForMessageAsync(predicate, timeout, CurrentTestCancellationToken());
+    public Task<ReceivedMessage> WaitForMessageAsync(
+        Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null) =>
+        Server.WaitForMessageAsync(predicate, timeout, CurrentTestCancellationToken(), predicateText);
 
     /// <summary>Waits until at least <paramref name="count"/> messages have arrived since the start or the last <see cref="Reset"/>.</summary>
     /// <param name="count">How many messages; at least 1.</param>
@@ -128,6 +131,30 @@ public partial class SmtpServerFixture : ISmtpTestServerAccessor
     /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
     public Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null) =>
         Server.WaitForMessagesAsync(count, timeout, CurrentTestCancellationToken());
+
+    /// <summary>Waits until an attempt matching <paramref name="predicate"/> has ended (accepted, refused or aborted); see <see cref="SmtpTestServer.WaitForAttemptAsync"/>.</summary>
+    /// <param name="predicate">Which attempt to wait for; <see langword="null"/> for any that ended.</param>
+    /// <param name="timeout">How long to wait; the server's <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
+    /// <param name="predicateText">How the predicate reads in failure messages; filled in by the compiler from the argument's source text.</param>
+    /// <returns>The first matching attempt, oldest first.</returns>
+    /// <remarks>Under xUnit v3 the wait ends when the current test is cancelled.</remarks>
+    /// <exception cref="SmtpWaitTimeoutException">No matching attempt ended in time; the message shows the predicate and lists what did arrive and what was refused.</exception>
+    /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
+    public Task<SmtpAttempt> WaitForAttemptAsync(
+        Func<SmtpAttempt, bool>? predicate = null, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null) =>
+        Server.WaitForAttemptAsync(predicate, timeout, CurrentTestCancellationToken(), predicateText);
+
+    /// <summary>Waits until a command was refused (4xx or 5xx) in a way matching <paramref name="predicate"/>; see <see cref="SmtpTestServer.WaitForRefusalAsync"/>.</summary>
+    /// <param name="predicate">Which refusal to wait for, e.g. <c>r =&gt; r.Reply.Code == 450</c>; <see langword="null"/> for any.</param>
+    /// <param name="timeout">How long to wait; the server's <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
+    /// <param name="predicateText">How the predicate reads in failure messages; filled in by the compiler from the argument's source text.</param>
+    /// <returns>The first matching refused command with its reply, oldest first.</returns>
+    /// <remarks>Under xUnit v3 the wait ends when the current test is cancelled.</remarks>
+    /// <exception cref="SmtpWaitTimeoutException">No matching refusal happened in time; the message shows the predicate and lists what did arrive and what was refused.</exception>
+    /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
+    public Task<SmtpExchange> WaitForRefusalAsync(
+        Func<SmtpExchange, bool>? predicate = null, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null) =>
+        Server.WaitForRefusalAsync(predicate, timeout, CurrentTestCancellationToken(), predicateText);
 
     /// <summary>The server's address and port, or a note that it is not running.</summary>
     public override string ToString() => _server?.ToString() ?? "SMTP server (not started)";
@@ -159,13 +186,17 @@ public partial class SmtpServerFixture : ISmtpTestServerAccessor
         _server = await SmtpTestServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the server and frees its port.</summary>
+    /// <summary>
+    /// Stops the server and frees its port, then fails with the policy errors no test has seen: a fixture outlives its
+    /// tests, so this is the last place a broken policy can still fail the run.
+    /// </summary>
     private async Task StopServerAsync()
     {
         var server = Interlocked.Exchange(ref _server, null);
         if (server is not null)
         {
             await server.DisposeAsync().ConfigureAwait(false);
+            server.ThrowIfFaulted();
         }
     }
 

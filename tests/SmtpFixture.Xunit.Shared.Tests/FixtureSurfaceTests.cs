@@ -20,6 +20,8 @@ public sealed class FixtureSurfaceTests(SmtpServerFixture smtp) : IClassFixture<
 
         Assert.Equal(450, (int)refused.StatusCode);
         Assert.Same(smtp.Server.Script, smtp.Script);
+        Assert.Equal(SmtpStage.RcptTo, (await smtp.WaitForRefusalAsync(r => r.Command.Contains(to, StringComparison.Ordinal))).Stage);
+        Assert.Equal("Second try", (await smtp.WaitForAttemptAsync(a => a.Message?.Envelope.Recipients.Contains(to) == true)).Message!.Subject);
         Assert.Contains(smtp.Attempts, a => a.Refusals.Any(r => r.Stage == SmtpStage.RcptTo && r.Reply.Code == 450 && r.Command.Contains(to, StringComparison.Ordinal)));
         Assert.Equal("Second try", Assert.Single(smtp.Messages, m => m.Envelope.Recipients.Contains(to)).Subject);
         Assert.Contains(to, smtp.Describe(), StringComparison.Ordinal);
