@@ -1,5 +1,4 @@
 using System.Text;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
 
@@ -80,17 +79,6 @@ public sealed class DataTests
         Assert.Contains(violation, message.Attempt.Violations);
         var expected = content.StartsWith("a\r\n.", StringComparison.Ordinal) ? "a\r\n\nb\r\n" : content;
         Assert.Equal(expected, Encoding.ASCII.GetString(message.RawData.Span));
-    }
-
-    [Fact]
-    public async Task BareLineEndingsInContentAreRefusedWhenConfigured()
-    {
-        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.RejectBareLineEndings = true);
-        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
-        await smtp.CommandAsync("RCPT TO:<b@example.com>");
-        await smtp.CommandAsync("DATA");
-        Assert.Equal("500 5.5.2 Bare CR or LF in message content not allowed", await smtp.CommandAsync("a\nb\r\n."));
-        Assert.Empty(smtp.Store.Messages);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Tls;
 
