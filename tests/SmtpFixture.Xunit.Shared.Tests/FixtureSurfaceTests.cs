@@ -63,6 +63,16 @@ public sealed class FixtureSurfaceTests(SmtpServerFixture smtp) : IClassFixture<
     }
 
     [Fact]
+    public async Task TheFixturesRefusalAndAttemptWaitsShowTheirPredicatesAsWritten()
+    {
+        var refusal = await Assert.ThrowsAsync<SmtpWaitTimeoutException>(() => smtp.WaitForRefusalAsync(r => r.Reply.Code == 599, TimeSpan.Zero));
+        var attempt = await Assert.ThrowsAsync<SmtpWaitTimeoutException>(() => smtp.WaitForAttemptAsync(a => a.MailFrom == "nobody@example.com", TimeSpan.Zero));
+
+        Assert.Contains("r => r.Reply.Code == 599", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("a => a.MailFrom == \"nobody@example.com\"", attempt.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithoutTlsThereIsNoCertificate() => Assert.Null(smtp.Certificate);
 }
 
