@@ -1,4 +1,5 @@
 using System.Text;
+using SmtpFixture.Checks;
 
 namespace SmtpFixture;
 
@@ -13,6 +14,7 @@ internal sealed class MessageStore
     private readonly List<SmtpAttempt> _attempts = [];
     private readonly List<Waiter> _waiters = [];
     private readonly List<Exception> _unreportedErrors = [];
+    private readonly List<SmtpViolation> _violations = [];
     private readonly int _maxMessages;
     private long _receivedSinceReset;
 
@@ -46,6 +48,38 @@ internal sealed class MessageStore
                 return _attempts.ToArray();
             }
         }
+    }
+
+    /// <summary>Called for each violation as it is recorded (message-layer ones are checked later, on demand); set by <see cref="SmtpTestServer"/> to raise its event.</summary>
+    public Action<SmtpViolation>? ViolationRecorded { get; set; }
+
+    /// <summary>Every violation: those recorded as sessions ran, then the message-layer ones of each stored message.</summary>
+    public IReadOnlyList<SmtpViolation> Violations
+    {
+        get
+        {
+            SmtpViolation[] recorded;
+            lock (_gate)
+            {
+                recorded = _violations.ToArray();
+            }
+
+            return [.. recorded, .. Messages.SelectMany(m => m.MessageViolations)];
+        }
+    }
+
+    public void AddViolation(SmtpViolation violation)
+    {
+        lock (_gate)
+        {
+            _violations.Add(violation);
+            if (_maxMessages > 0 && _violations.Count > _maxMessages * 4)
+            {
+                _violations.RemoveRange(0, _violations.Count - _maxMessages * 4);
+            }
+        }
+
+        ViolationRecorded?.Invoke(violation);
     }
 
     public void AddAttempt(SmtpAttempt attempt)
@@ -202,6 +236,7 @@ internal sealed class MessageStore
         {
             _messages.Clear();
             _attempts.Clear();
+            _violations.Clear();
             _unreportedErrors.Clear();
             _receivedSinceReset = 0;
             EvictedCount = 0;
@@ -244,6 +279,13 @@ internal sealed class MessageStore
             {
                 text.AppendLine().Append("  - ").Append(attempt);
             }
+        }
+
+        // Only when there are some, so that a clean run reads as before.
+        var violations = Violations;
+        if (violations.Count > 0)
+        {
+            text.AppendLine().Append(ViolationReport.Format(violations));
         }
 
         return text.ToString();

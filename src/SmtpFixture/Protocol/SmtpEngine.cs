@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -27,6 +28,7 @@ internal sealed class SmtpEngine
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
+        Checks = new CheckSettings(options.Checks);
         BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
     }
 
@@ -37,6 +39,9 @@ internal sealed class SmtpEngine
     public ILogger Logger { get; }
 
     public SmtpSecurity Security { get; }
+
+    /// <summary>The mode of every check, as the server started.</summary>
+    public CheckSettings Checks { get; }
 
     public TimeProvider Time => Options.TimeProvider;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -51,14 +52,10 @@ internal sealed partial class SmtpSession
         var verb = (space < 0 ? text : text[..space]).ToUpperInvariant();
         var args = space < 0 ? string.Empty : text[(space + 1)..].Trim(' ');
 
-        if (line.BareLineEnding)
+        if (line.BareLineEnding && Violate(KnownRules.BareLineEnding, StageOf(verb), "command " + verb, command, "A command line ends with a bare CR or LF; SMTP lines end with CRLF."))
         {
-            NoteViolation("bare CR or LF in a command line");
-            if (_options.RejectBareLineEndings)
-            {
-                Reply(StageOf(verb), command, Replies.BareLineEnding);
-                return;
-            }
+            Reply(StageOf(verb), command, Replies.BareLineEnding);
+            return;
         }
 
         if (line.HasNul)
@@ -308,26 +305,6 @@ internal sealed partial class SmtpSession
             Log.ClientContent(_log, _id, _content.Length);
         }
 
-        if (_unstuffer.SawBareLf || _unstuffer.SawBareCr)
-        {
-            if (_unstuffer.SawBareLf)
-            {
-                NoteViolation("bare LF in message content");
-            }
-
-            if (_unstuffer.SawBareCr)
-            {
-                NoteViolation("bare CR in message content");
-            }
-
-            if (_options.RejectBareLineEndings)
-            {
-                Reply(SmtpStage.EndOfMessage, "<end of data>", Replies.BareLineEndingInData);
-                EndTransaction(SmtpAttemptOutcome.Refused);
-                return;
-            }
-        }
-
         await CompleteMessageAsync("<end of data>", cancellationToken).ConfigureAwait(false);
     }
 
@@ -436,9 +413,29 @@ internal sealed partial class SmtpSession
         }
 
         var data = _content.ToArray();
+        var envelope = new SmtpEnvelope(_mailFrom!, _mailParameters, _recipients.ToArray());
+        var content = CheckContent(data);
+        if (RefusedFor(content, command))
+        {
+            return;
+        }
+
+        // Message-layer rules run here only when one may refuse the message; otherwise on first access, after the 250.
+        IReadOnlyList<SmtpViolation>? checkedMessage = null;
+        MimeKit.MimeMessage? parsed = null;
+        if (_engine.Checks.AnyMessageRuleRejects)
+        {
+            checkedMessage = MessageChecks.Run(data, envelope, _engine.Checks, _id, null, () => parsed ??= TryParseMime(data));
+            if (RefusedFor(checkedMessage, command))
+            {
+                return;
+            }
+        }
+
         var (verdict, by) = await ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
         if (verdict.Kind is SmtpVerdictKind.Drop || verdict.Reply is { IsPositive: false })
         {
+            content?.ForEach(Record);
             await ApplyAsync(stage, command, verdict, by, cancellationToken).ConfigureAwait(false);
             EndTransaction(SmtpAttemptOutcome.Refused);
             return;
@@ -448,8 +445,8 @@ internal sealed partial class SmtpSession
         var id = SmtpEngine.NewMessageId();
         var reply = verdict.Reply ?? Replies.Queued(id);
         var attempt = _attempt!;
-        var envelope = new SmtpEnvelope(_mailFrom!, _mailParameters, _recipients.ToArray());
-        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), attempt);
+        content?.ForEach(v => Record(v.ForMessage(id)));
+        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), attempt, _engine.Checks, checkedMessage?.Select(v => v.ForMessage(id)).ToArray(), parsed);
         Record(stage, command, reply, by);
         attempt.Complete(SmtpAttemptOutcome.Accepted, message);
         _engine.Store.Add(message);
@@ -460,6 +457,56 @@ internal sealed partial class SmtpSession
         _badCommands = 0;
         _close |= verdict.CloseAfterReply;
         EndTransaction(SmtpAttemptOutcome.Accepted);
+    }
+
+    /// <summary>The byte-level rules: from the unstuffer's single pass for DATA, from one scan of the chunks for BDAT.</summary>
+    private List<SmtpViolation>? CheckContent(byte[] data)
+    {
+        var checks = _engine.Checks;
+        if (!checks.IsOn(KnownRules.BareLineEnding) && !checks.IsOn(KnownRules.LineTooLong) && !checks.IsOn(KnownRules.EightBitUndeclared) && !checks.IsOn(KnownRules.SizeUnderdeclared))
+        {
+            return null;
+        }
+
+        var findings = _bdatStarted ? ContentChecks.Scan(data) : _unstuffer.Findings;
+        return ContentChecks.Run(findings, data, _mailParameters, checks, _id);
+    }
+
+    /// <summary>
+    /// When one of <paramref name="found"/> is of a rule in Reject mode: records them all, answers with that rule's
+    /// reply and ends the transaction. Otherwise leaves them to be recorded with the message.
+    /// </summary>
+    private bool RefusedFor(IReadOnlyList<SmtpViolation>? found, string command)
+    {
+        var rejecting = found?.FirstOrDefault(v => _engine.Checks.Rejects(v.RuleInfo));
+        if (rejecting is null)
+        {
+            return false;
+        }
+
+        foreach (var violation in found!)
+        {
+            Record(violation);
+        }
+
+        // A bare line ending in content keeps the reply it always had.
+        var reply = rejecting.RuleInfo == KnownRules.BareLineEnding ? Replies.BareLineEndingInData : rejecting.RuleInfo.RejectReply!;
+        Reply(SmtpStage.EndOfMessage, command, reply, "Checks");
+        EndTransaction(SmtpAttemptOutcome.Refused);
+        return true;
+    }
+
+    private static MimeKit.MimeMessage? TryParseMime(byte[] data)
+    {
+        try
+        {
+            using var stream = new MemoryStream(data, writable: false);
+            return MimeKit.MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private void StartContent()

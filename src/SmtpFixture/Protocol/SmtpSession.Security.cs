@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -104,7 +105,8 @@ internal sealed partial class SmtpSession
         if (discarded > 0)
         {
             Log.StartTlsInjectionDiscarded(_log, _id, discarded);
-            NoteViolation("commands sent after STARTTLS, before the TLS handshake, were discarded (RFC 3207 §4.2)");
+            // Nothing is left to refuse: the octets are discarded whatever the rule's mode (RFC 3207 §4.2 requires it).
+            Violate(KnownRules.PipelinedAfterStartTls, SmtpStage.StartTls, "STARTTLS", null, $"{discarded} octets sent after STARTTLS, before the TLS handshake, were discarded.");
         }
 
         if (!await HandshakeAsync(SmtpStage.StartTls, shutdown).ConfigureAwait(false))

@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 using SmtpFixture.Tests.Support;
 
@@ -80,7 +81,7 @@ public sealed class StartTlsTests
 
         Assert.DoesNotContain(server.Attempts, a => a.MailFrom == "injected@example.com");
         Assert.DoesNotContain(server.Attempts.SelectMany(a => a.Exchanges), e => e.Command.Contains("injected", StringComparison.Ordinal));
-        Assert.Contains(server.Attempts, a => a.Violations.Any(v => v.Contains("STARTTLS", StringComparison.Ordinal)));
+        Assert.Contains(server.Attempts, a => a.Violations.Any(v => v.Rule == SmtpRules.PipelinedAfterStartTls));
     }
 
     [Fact]
