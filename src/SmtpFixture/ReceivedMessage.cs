@@ -33,8 +33,8 @@ public sealed class ReceivedMessage
     /// <summary>The message exactly as transmitted, after dot-unstuffing (DATA) or chunk concatenation (BDAT).</summary>
     public ReadOnlyMemory<byte> RawData => _rawData;
 
-    /// <summary>The size of <see cref="RawData"/> in bytes.</summary>
-    public int Size => RawData.Length;
+    /// <summary>The size of <see cref="RawData"/> in bytes; a <see langword="long"/> like the size limits it is compared with.</summary>
+    public long Size => _rawData.LongLength;
 
     /// <summary>The message parsed by MimeKit; parsed on first use, once.</summary>
     public MimeMessage Message

@@ -19,7 +19,7 @@ public sealed class SmtpAttempt
     }
 
     /// <summary>The session the attempt was made in (as it was when the attempt started).</summary>
-    public SmtpSessionInfo Session { get; private set; }
+    public SmtpSessionInfo Session { get; }
 
     /// <summary>When the attempt started.</summary>
     public DateTimeOffset StartedAt { get; }
@@ -93,8 +93,6 @@ public sealed class SmtpAttempt
             (_violations ??= []).Add(violation);
         }
     }
-
-    internal void UpdateSession(SmtpSessionInfo session) => Session = session;
 
     internal void Complete(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
     {

@@ -7,6 +7,6 @@ internal sealed class RefuseRecipient(string address) : SmtpPolicy
 {
     public override ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(string.Equals(context.Address, address, StringComparison.OrdinalIgnoreCase)
-            ? SmtpVerdict.Respond(new SmtpReply(550, "5.1.1", "No such user"))
+            ? SmtpVerdict.Reply(new SmtpReply(550, "5.1.1", "No such user"))
             : SmtpVerdict.Continue);
 }

@@ -21,7 +21,7 @@ public sealed class StrictSmtpFixture : SmtpServerFixture
     private sealed class RefuseRecipient(string address) : SmtpPolicy
     {
         public override ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(context.Address == address ? SmtpVerdict.Respond(new SmtpReply(550, "5.1.1", "No such user")) : SmtpVerdict.Continue);
+            ValueTask.FromResult(context.Address == address ? SmtpVerdict.Reply(new SmtpReply(550, "5.1.1", "No such user")) : SmtpVerdict.Continue);
     }
 }
 

@@ -13,7 +13,7 @@ internal sealed class AddressSyntaxPolicy : SmtpPolicy
     {
         var address = context.Address ?? string.Empty;
         var valid = address.Length == 0 || MailboxSyntax.IsValid(address, context.Parameters.ContainsKey("SMTPUTF8"));
-        return new(valid ? SmtpVerdict.Continue : SmtpVerdict.Respond(SmtpReplies.BadSenderAddressSyntax));
+        return new(valid ? SmtpVerdict.Continue : SmtpVerdict.Reply(SmtpReplies.BadSenderAddressSyntax));
     }
 
     public override ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
@@ -21,6 +21,6 @@ internal sealed class AddressSyntaxPolicy : SmtpPolicy
         var address = context.Address ?? string.Empty;
         var valid = address.Equals("postmaster", StringComparison.OrdinalIgnoreCase)
             || MailboxSyntax.IsValid(address, context.MailParameters.ContainsKey("SMTPUTF8"));
-        return new(valid ? SmtpVerdict.Continue : SmtpVerdict.Respond(SmtpReplies.BadRecipientAddressSyntax));
+        return new(valid ? SmtpVerdict.Continue : SmtpVerdict.Reply(SmtpReplies.BadRecipientAddressSyntax));
     }
 }

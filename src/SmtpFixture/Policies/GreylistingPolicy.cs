@@ -53,7 +53,7 @@ internal sealed class GreylistingPolicy : SmtpPolicy
             }
         }
 
-        return new(accept ? SmtpVerdict.Continue : SmtpVerdict.Respond(SmtpReplies.Greylisted));
+        return new(accept ? SmtpVerdict.Continue : SmtpVerdict.Reply(SmtpReplies.Greylisted));
     }
 
     public override void Reset()

@@ -38,5 +38,5 @@ internal sealed class KnownRecipientsPolicy : SmtpPolicy
     public override string Name => "KnownRecipients";
 
     public override ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
-        new(_isKnown(context.Address ?? string.Empty) ? SmtpVerdict.Continue : SmtpVerdict.Respond(SmtpReplies.MailboxUnavailable));
+        new(_isKnown(context.Address ?? string.Empty) ? SmtpVerdict.Continue : SmtpVerdict.Reply(SmtpReplies.MailboxUnavailable));
 }

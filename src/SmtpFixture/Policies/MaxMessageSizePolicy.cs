@@ -23,9 +23,9 @@ internal sealed class MaxMessageSizePolicy : SmtpPolicy
         var tooLarge = context.Parameters.TryGetValue("SIZE", out var value)
             && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var declared)
             && declared > _bytes;
-        return new(tooLarge ? SmtpVerdict.Respond(SmtpReplies.MessageTooLarge) : SmtpVerdict.Continue);
+        return new(tooLarge ? SmtpVerdict.Reply(SmtpReplies.MessageTooLarge) : SmtpVerdict.Continue);
     }
 
     public override ValueTask<SmtpVerdict> OnMessageAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
-        new(context.MessageData.Length > _bytes ? SmtpVerdict.Respond(SmtpReplies.MessageTooLarge) : SmtpVerdict.Continue);
+        new(context.MessageData.Length > _bytes ? SmtpVerdict.Reply(SmtpReplies.MessageTooLarge) : SmtpVerdict.Continue);
 }

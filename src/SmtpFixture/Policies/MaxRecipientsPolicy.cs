@@ -14,5 +14,5 @@ internal sealed class MaxRecipientsPolicy : SmtpPolicy
     public override string Name => "MaxRecipients";
 
     public override ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
-        new(context.Recipients.Count >= _max ? SmtpVerdict.Respond(SmtpReplies.TooManyRecipients) : SmtpVerdict.Continue);
+        new(context.Recipients.Count >= _max ? SmtpVerdict.Reply(SmtpReplies.TooManyRecipients) : SmtpVerdict.Continue);
 }

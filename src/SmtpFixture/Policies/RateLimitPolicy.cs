@@ -143,9 +143,9 @@ internal sealed class RateLimitPolicy : SmtpPolicy
     }
 
     private SmtpVerdict Refuse() =>
-        _close ? SmtpVerdict.Respond(SmtpReplies.RateLimitExceeded, closeAfterReply: true)
-        : _unit == RateLimitUnit.Recipients ? SmtpVerdict.Respond(SmtpReplies.TooManyRecipients)
-        : SmtpVerdict.Respond(SmtpReplies.RateLimitExceededTryLater);
+        _close ? SmtpVerdict.Reply(SmtpReplies.RateLimitExceeded, closeAfterReply: true)
+        : _unit == RateLimitUnit.Recipients ? SmtpVerdict.Reply(SmtpReplies.TooManyRecipients)
+        : SmtpVerdict.Reply(SmtpReplies.RateLimitExceededTryLater);
 
     /// <summary>Counts one event for <paramref name="key"/> unless the window is full; returns whether it was counted.</summary>
     private bool TryCount(string key, DateTimeOffset now)

@@ -6,5 +6,5 @@ internal sealed class RequireAuthenticationPolicy : SmtpPolicy
     public override string Name => "RequireAuthentication";
 
     public override ValueTask<SmtpVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
-        new(context.Session.AuthenticatedUser is null ? SmtpVerdict.Respond(SmtpReplies.AuthenticationRequired) : SmtpVerdict.Continue);
+        new(context.Session.AuthenticatedUser is null ? SmtpVerdict.Reply(SmtpReplies.AuthenticationRequired) : SmtpVerdict.Continue);
 }

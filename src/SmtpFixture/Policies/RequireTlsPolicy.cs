@@ -6,5 +6,5 @@ internal sealed class RequireTlsPolicy : SmtpPolicy
     public override string Name => "RequireTls";
 
     public override ValueTask<SmtpVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
-        new(context.Session.IsSecure ? SmtpVerdict.Continue : SmtpVerdict.Respond(SmtpReplies.TlsRequired));
+        new(context.Session.IsSecure ? SmtpVerdict.Continue : SmtpVerdict.Reply(SmtpReplies.TlsRequired));
 }

@@ -16,16 +16,16 @@ public abstract class SmtpPolicy
     /// <summary>Called when a client connects, before the greeting.</summary>
     public virtual ValueTask<SmtpVerdict> OnConnectAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => ContinueTask;
 
-    /// <summary>Called for EHLO and HELO; <see cref="SmtpPolicyContext.Address"/> holds the client's name.</summary>
+    /// <summary>Called for EHLO and HELO; <see cref="SmtpPolicyContext.ClientName"/> holds the name the client gives.</summary>
     public virtual ValueTask<SmtpVerdict> OnHeloAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => ContinueTask;
 
-    /// <summary>Called for AUTH, after the credentials were checked; <see cref="SmtpPolicyContext.Address"/> holds the mechanism.</summary>
+    /// <summary>Called for AUTH, after the credentials were checked; <see cref="SmtpPolicyContext.Mechanism"/> holds the mechanism.</summary>
     public virtual ValueTask<SmtpVerdict> OnAuthAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => ContinueTask;
 
-    /// <summary>Called for a syntactically valid MAIL FROM.</summary>
+    /// <summary>Called for a syntactically valid MAIL FROM; <see cref="SmtpPolicyContext.Address"/> holds the reverse-path.</summary>
     public virtual ValueTask<SmtpVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => ContinueTask;
 
-    /// <summary>Called for a syntactically valid RCPT TO.</summary>
+    /// <summary>Called for a syntactically valid RCPT TO; <see cref="SmtpPolicyContext.Address"/> holds the forward-path.</summary>
     public virtual ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => ContinueTask;
 
     /// <summary>Called for DATA, or the first BDAT of a transaction, before the server invites the content.</summary>
@@ -42,7 +42,20 @@ public abstract class SmtpPolicy
     /// <summary>Describes work the policy expected and never did (unused script steps), for failure messages; empty when none.</summary>
     internal virtual string DescribePending() => string.Empty;
 
-    internal ValueTask<SmtpVerdict> EvaluateAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => context.Stage switch
+    /// <summary>
+    /// Calls the hook for <paramref name="context"/>'s <see cref="SmtpPolicyContext.Stage"/>, as the server does; for unit
+    /// tests of a policy. Stages without a hook (STARTTLS, other commands) get <see cref="SmtpVerdict.Continue"/>.
+    /// </summary>
+    /// <param name="context">What the policy decides on.</param>
+    /// <param name="cancellationToken">Cancels a policy that waits.</param>
+    /// <returns>The policy's verdict.</returns>
+    public ValueTask<SmtpVerdict> EvaluateAsync(SmtpPolicyContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Dispatch(context, cancellationToken);
+    }
+
+    private ValueTask<SmtpVerdict> Dispatch(SmtpPolicyContext context, CancellationToken cancellationToken) => context.Stage switch
     {
         SmtpStage.Connect => OnConnectAsync(context, cancellationToken),
         SmtpStage.Helo => OnHeloAsync(context, cancellationToken),

@@ -7,17 +7,16 @@ namespace SmtpFixture.Policies;
 /// waits, then the next steps are tried). Safe to extend while clients are sending. <see cref="SmtpTestServer.Reset"/>
 /// removes every step, and a <c>WaitFor…</c> that times out lists the steps not used as scripted.
 /// </summary>
-public sealed class SmtpScript : SmtpPolicy
+/// <remarks>
+/// The script is not an <see cref="SmtpPolicy"/> itself, so that its builder methods do not sit next to the policy
+/// hooks; the server runs it through an internal policy placed first in the chain.
+/// </remarks>
+public sealed class SmtpScript
 {
     private readonly object _gate = new();
     private SmtpScriptStep[] _steps = [];
 
-    internal SmtpScript()
-    {
-    }
-
-    /// <summary>Records script steps in <see cref="SmtpExchange.AnsweredBy"/> by their own description; this name appears only on failures.</summary>
-    public override string Name => "Script";
+    internal SmtpScript() => Policy = new ScriptPolicy(this);
 
     /// <summary>The steps, in the order they are tried.</summary>
     public IReadOnlyList<SmtpScriptStep> Steps => Volatile.Read(ref _steps);
@@ -44,7 +43,7 @@ public sealed class SmtpScript : SmtpPolicy
     public SmtpScriptStepBuilder OnData() => new(this, SmtpStage.Data, null, null);
 
     /// <summary>Scripts the answer at the end of a message (after DATA's final dot or BDAT LAST), before anything is captured.</summary>
-    /// <param name="number">Only for the transaction with this 1-based number since the start or the last reset (see <see cref="SmtpPolicyContext.MessageNumber"/>). Any when <see langword="null"/>.</param>
+    /// <param name="number">Only for the transaction with this 1-based number since the start or the last reset (see <see cref="SmtpPolicyContext.TransactionNumber"/>; refused and aborted transactions count too). Any when <see langword="null"/>.</param>
     public SmtpScriptStepBuilder OnMessage(int? number = null)
     {
         if (number is { } n)
@@ -55,8 +54,8 @@ public sealed class SmtpScript : SmtpPolicy
         return new(this, SmtpStage.EndOfMessage, null, number);
     }
 
-    /// <summary>Removes every step.</summary>
-    public override void Reset()
+    /// <summary>Removes every step (<see cref="SmtpTestServer.Reset"/> does it too).</summary>
+    public void Clear()
     {
         lock (_gate)
         {
@@ -64,32 +63,17 @@ public sealed class SmtpScript : SmtpPolicy
         }
     }
 
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnConnectAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
+    /// <summary>The policy that runs the steps, first in every server's chain.</summary>
+    internal SmtpPolicy Policy { get; }
 
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnHeloAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
-
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnAuthAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
-
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
-
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnRcptToAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
-
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnDataAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
-
-    /// <inheritdoc />
-    public override ValueTask<SmtpVerdict> OnMessageAsync(SmtpPolicyContext context, CancellationToken cancellationToken) => RunAsync(context, cancellationToken);
-
-    internal override string DescribePending()
+    /// <summary>The steps not used as scripted, for failure messages; empty when none.</summary>
+    internal string DescribePending()
     {
         var pending = Steps.Select(s => s.DescribePending()).OfType<string>().ToArray();
         return pending.Length == 0 ? string.Empty : "Script steps not used as scripted:" + string.Concat(pending.Select(p => Environment.NewLine + "  " + p));
     }
+
+    internal SmtpScriptStep[] Snapshot => Volatile.Read(ref _steps);
 
     internal void Add(SmtpScriptStep step)
     {
@@ -97,51 +81,5 @@ public sealed class SmtpScript : SmtpPolicy
         {
             _steps = [.. _steps, step];
         }
-    }
-
-    private ValueTask<SmtpVerdict> RunAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
-    {
-        var steps = Volatile.Read(ref _steps);
-        for (var i = 0; i < steps.Length; i++)
-        {
-            var step = steps[i];
-            if (!step.Matches(context) || !step.TryConsume())
-            {
-                continue;
-            }
-
-            if (step.Verdict.Kind == SmtpVerdictKind.Delay)
-            {
-                return DelayThenRunAsync(step.Verdict.Delay, steps, i + 1, context, cancellationToken);
-            }
-
-            return new(step.Verdict);
-        }
-
-        return new(SmtpVerdict.Continue);
-    }
-
-    // A delay step waits here rather than in the session, so that a later step can still answer (a delayed 421).
-    private async ValueTask<SmtpVerdict> DelayThenRunAsync(TimeSpan delay, SmtpScriptStep[] steps, int next, SmtpPolicyContext context, CancellationToken cancellationToken)
-    {
-        await Task.Delay(delay, context.TimeProvider, cancellationToken).ConfigureAwait(false);
-        for (var i = next; i < steps.Length; i++)
-        {
-            var step = steps[i];
-            if (!step.Matches(context) || !step.TryConsume())
-            {
-                continue;
-            }
-
-            if (step.Verdict.Kind == SmtpVerdictKind.Delay)
-            {
-                await Task.Delay(step.Verdict.Delay, context.TimeProvider, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            return step.Verdict;
-        }
-
-        return SmtpVerdict.Continue;
     }
 }

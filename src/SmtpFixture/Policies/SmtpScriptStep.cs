@@ -12,7 +12,7 @@ public sealed class SmtpScriptStep
     private const int Unlimited = -1;
 
     private readonly string? _addressPattern;
-    private readonly int? _messageNumber;
+    private readonly int? _transactionNumber;
     private readonly Func<SmtpPolicyContext, bool>? _predicate;
     private readonly int _times;
     private readonly SmtpVerdict _verdict;
@@ -20,15 +20,15 @@ public sealed class SmtpScriptStep
     private int _uses;
 
     internal SmtpScriptStep(
-        SmtpStage stage, string? addressPattern, int? messageNumber, Func<SmtpPolicyContext, bool>? predicate, string? predicateDescription, int? times, SmtpVerdict verdict)
+        SmtpStage stage, string? addressPattern, int? transactionNumber, Func<SmtpPolicyContext, bool>? predicate, string? predicateDescription, int? times, SmtpVerdict verdict)
     {
         Stage = stage;
         _addressPattern = addressPattern;
-        _messageNumber = messageNumber;
+        _transactionNumber = transactionNumber;
         _predicate = predicate;
         _times = times ?? Unlimited;
         _remaining = _times;
-        Description = Describe(stage, addressPattern, messageNumber, predicate is null ? null : predicateDescription ?? "predicate", _times, verdict);
+        Description = Describe(stage, addressPattern, transactionNumber, predicate is null ? null : predicateDescription ?? "predicate", _times, verdict);
         _verdict = verdict.Kind == SmtpVerdictKind.Delay ? verdict : verdict.WithAnsweredBy(Description);
     }
 
@@ -52,8 +52,8 @@ public sealed class SmtpScriptStep
     /// <summary>Whether the command matches the step's stage, address, message number and predicate (not whether uses are left).</summary>
     internal bool Matches(SmtpPolicyContext context) =>
         context.Stage == Stage
-        && (_addressPattern is null || (context.Address is { } address && IsMatch(address, _addressPattern)))
-        && (_messageNumber is null || context.MessageNumber == _messageNumber)
+        && (_addressPattern is null || (context.Argument is { } argument && IsMatch(argument, _addressPattern)))
+        && (_transactionNumber is null || context.TransactionNumber == _transactionNumber)
         && (_predicate is null || _predicate(context));
 
     /// <summary>Takes one use if any is left; atomic, so concurrent sessions never use a step more often than scripted.</summary>
@@ -118,7 +118,7 @@ public sealed class SmtpScriptStep
         return text.Length - position >= parts[^1].Length && text.EndsWith(parts[^1], StringComparison.OrdinalIgnoreCase);
     }
 
-    private static string Describe(SmtpStage stage, string? pattern, int? messageNumber, string? predicate, int times, SmtpVerdict verdict)
+    private static string Describe(SmtpStage stage, string? pattern, int? transactionNumber, string? predicate, int times, SmtpVerdict verdict)
     {
         var what = stage switch
         {
@@ -126,17 +126,17 @@ public sealed class SmtpScriptStep
             SmtpStage.Helo => "EHLO/HELO",
             SmtpStage.MailFrom => "MAIL FROM",
             SmtpStage.RcptTo => "RCPT TO",
-            SmtpStage.EndOfMessage => messageNumber is null ? "end of message" : "message #" + messageNumber.Value.ToString(CultureInfo.InvariantCulture),
+            SmtpStage.EndOfMessage => transactionNumber is null ? "end of message" : "message #" + transactionNumber.Value.ToString(CultureInfo.InvariantCulture),
             _ => stage.ToString().ToUpperInvariant(),
         };
         var count = times == Unlimited ? "always" : "×" + times.ToString(CultureInfo.InvariantCulture);
         var action = verdict.Kind switch
         {
-            SmtpVerdictKind.Reply => verdict.Reply!.EnhancedStatusCode is null
-                ? verdict.Reply.Code.ToString(CultureInfo.InvariantCulture)
-                : string.Create(CultureInfo.InvariantCulture, $"{verdict.Reply.Code} {verdict.Reply.EnhancedStatusCode}"),
+            SmtpVerdictKind.Reply => verdict.ReplyToSend!.EnhancedStatusCode is null
+                ? verdict.ReplyToSend.Code.ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{verdict.ReplyToSend.Code} {verdict.ReplyToSend.EnhancedStatusCode}"),
             SmtpVerdictKind.Drop => "drop connection",
-            SmtpVerdictKind.Delay => string.Create(CultureInfo.InvariantCulture, $"delay {verdict.Delay.TotalSeconds:0.###} s"),
+            SmtpVerdictKind.Delay => string.Create(CultureInfo.InvariantCulture, $"delay {verdict.DelayDuration.TotalSeconds:0.###} s"),
             _ => "continue",
         };
         if (verdict.CloseAfterReply)

@@ -2,7 +2,7 @@ namespace SmtpFixture.Policies;
 
 /// <summary>
 /// Builds one step of <see cref="SmtpScript"/>: say how often and when it applies (<see cref="Times"/>,
-/// <see cref="Always"/>, <see cref="When"/>), then what it does (<see cref="Reply"/>, <see cref="DropConnection"/>,
+/// <see cref="Always"/>, <see cref="When"/>), then what it does (<see cref="Reply"/>, <see cref="Drop"/>,
 /// <see cref="Delay"/>), which adds it to the script. A step applies once unless told otherwise.
 /// </summary>
 public sealed class SmtpScriptStepBuilder
@@ -10,17 +10,17 @@ public sealed class SmtpScriptStepBuilder
     private readonly SmtpScript _script;
     private readonly SmtpStage _stage;
     private readonly string? _addressPattern;
-    private readonly int? _messageNumber;
+    private readonly int? _transactionNumber;
     private Func<SmtpPolicyContext, bool>? _predicate;
     private string? _predicateDescription;
     private int? _times = 1;
 
-    internal SmtpScriptStepBuilder(SmtpScript script, SmtpStage stage, string? addressPattern, int? messageNumber)
+    internal SmtpScriptStepBuilder(SmtpScript script, SmtpStage stage, string? addressPattern, int? transactionNumber)
     {
         _script = script;
         _stage = stage;
         _addressPattern = addressPattern;
-        _messageNumber = messageNumber;
+        _transactionNumber = transactionNumber;
     }
 
     /// <summary>Applies the step to the next <paramref name="count"/> matching commands.</summary>
@@ -58,14 +58,14 @@ public sealed class SmtpScriptStepBuilder
     /// <param name="reply">The reply, e.g. <see cref="SmtpReplies.MailboxBusy"/>.</param>
     /// <param name="close">Whether to close the connection after the reply (as servers do after a 421).</param>
     /// <returns>The step, to check its <see cref="SmtpScriptStep.Uses"/> later.</returns>
-    public SmtpScriptStep Reply(SmtpReply reply, bool close = false) => Add(SmtpVerdict.Respond(reply, close));
+    public SmtpScriptStep Reply(SmtpReply reply, bool close = false) => Add(SmtpVerdict.Reply(reply, close));
 
     /// <summary>
     /// Closes the connection without answering the matching command, and adds the step. At the end of a message this
     /// drops the connection after the final dot, before the reply: the client sees no 250 and nothing is captured.
     /// </summary>
     /// <returns>The step, to check its <see cref="SmtpScriptStep.Uses"/> later.</returns>
-    public SmtpScriptStep DropConnection() => Add(SmtpVerdict.Drop);
+    public SmtpScriptStep Drop() => Add(SmtpVerdict.Drop);
 
     /// <summary>
     /// Waits <paramref name="delay"/> (on the server's <see cref="TimeProvider"/>) before the matching command is
@@ -73,11 +73,11 @@ public sealed class SmtpScriptStepBuilder
     /// </summary>
     /// <param name="delay">How long to wait; not negative.</param>
     /// <returns>The step, to check its <see cref="SmtpScriptStep.Uses"/> later.</returns>
-    public SmtpScriptStep Delay(TimeSpan delay) => Add(SmtpVerdict.Wait(delay));
+    public SmtpScriptStep Delay(TimeSpan delay) => Add(SmtpVerdict.Delay(delay));
 
     private SmtpScriptStep Add(SmtpVerdict verdict)
     {
-        var step = new SmtpScriptStep(_stage, _addressPattern, _messageNumber, _predicate, _predicateDescription, _times, verdict);
+        var step = new SmtpScriptStep(_stage, _addressPattern, _transactionNumber, _predicate, _predicateDescription, _times, verdict);
         _script.Add(step);
         return step;
     }

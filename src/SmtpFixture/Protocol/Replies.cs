@@ -3,7 +3,7 @@ namespace SmtpFixture.Protocol;
 /// <summary>The server's own replies, shared so that each is encoded once (RFC 5321 §4.2, RFC 3463 codes).</summary>
 internal static class Replies
 {
-    public static readonly SmtpReply Ok = new(250, "2.0.0", "OK");
+    public static readonly SmtpReply Ok = SmtpReplies.Ok;
     public static readonly SmtpReply SenderOk = new(250, "2.1.0", "Sender OK");
     public static readonly SmtpReply RecipientOk = new(250, "2.1.5", "Recipient OK");
     public static readonly SmtpReply StartMailInput = new(354, null, "Start mail input; end with <CRLF>.<CRLF>");
@@ -15,7 +15,7 @@ internal static class Replies
     public static readonly SmtpReply DataTimeout = new(421, "4.4.2", "Timeout waiting for message content, closing transmission channel");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing transmission channel");
     public static readonly SmtpReply PolicyFailed = new(451, "4.3.0", "Local error in processing (policy failure)");
-    public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients");
+    public static readonly SmtpReply TooManyRecipients = SmtpReplies.TooManyRecipients;
 
     public static readonly SmtpReply Unrecognized = new(500, "5.5.2", "Command unrecognized");
     public static readonly SmtpReply LineTooLong = new(500, "5.5.6", "Command line too long");
@@ -26,23 +26,25 @@ internal static class Replies
     public static readonly SmtpReply MailSyntax = new(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
     public static readonly SmtpReply RcptSyntax = new(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]");
     public static readonly SmtpReply DataSyntax = new(501, "5.5.4", "Syntax: DATA (no arguments)");
+    public static readonly SmtpReply RsetSyntax = new(501, "5.5.4", "Syntax: RSET (no arguments)");
+    public static readonly SmtpReply QuitSyntax = new(501, "5.5.4", "Syntax: QUIT (no arguments)");
     public static readonly SmtpReply BdatSyntax = new(501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
     public static readonly SmtpReply VrfySyntax = new(501, "5.5.4", "Syntax: VRFY string");
     public static readonly SmtpReply ParameterSyntax = new(501, "5.5.4", "Malformed or repeated parameter");
     public static readonly SmtpReply NonAsciiCommand = new(501, "5.5.2", "Non-ASCII characters not allowed here");
     public static readonly SmtpReply NotImplemented = new(502, "5.5.1", "Command not implemented");
     public static readonly SmtpReply HeloFirst = new(503, "5.5.1", "Send EHLO or HELO first");
-    public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Sender already given");
+    public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Sender already given; send RCPT TO, or RSET to start over");
     public static readonly SmtpReply NeedMail = new(503, "5.5.1", "Need MAIL before this command");
-    public static readonly SmtpReply NoServiceHere = new(503, "5.5.1", "Bad sequence of commands: service was refused at connect");
-    public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "DATA not allowed after BDAT in the same transaction");
+    public static readonly SmtpReply NoServiceHere = new(503, "5.5.1", "Service was refused at connect; send QUIT");
+    public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "DATA not allowed after BDAT in the same transaction; send BDAT, or RSET to start over");
     public static readonly SmtpReply BinaryMimeNeedsBdat = new(503, "5.5.1", "BODY=BINARYMIME requires BDAT, not DATA");
     public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");
-    public static readonly SmtpReply BadSenderAddress = new(553, "5.1.7", "Bad sender address syntax");
-    public static readonly SmtpReply BadRecipientAddress = new(553, "5.1.3", "Bad recipient address syntax");
+    public static readonly SmtpReply BadSenderAddress = SmtpReplies.BadSenderAddressSyntax;
+    public static readonly SmtpReply BadRecipientAddress = SmtpReplies.BadRecipientAddressSyntax;
     public static readonly SmtpReply NonAsciiAddress = new(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
     public static readonly SmtpReply UnsupportedParameter = new(555, "5.5.4", "Parameter not recognized or not implemented");
-    public static readonly SmtpReply MessageTooLarge = new(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    public static readonly SmtpReply MessageTooLarge = SmtpReplies.MessageTooLarge;
     public static readonly SmtpReply BareLineEndingInData = new(500, "5.5.2", "Bare CR or LF in message content not allowed");
 
     public static SmtpReply Queued(string id) => new(250, "2.0.0", "OK queued as " + id);

@@ -6,12 +6,12 @@ internal static class SecurityReplies
     public static readonly SmtpReply ReadyToStartTls = new(220, "2.0.0", "Ready to start TLS");
     public static readonly SmtpReply TlsAlreadyActive = new(503, "5.5.1", "TLS already active");
     public static readonly SmtpReply StartTlsSyntax = new(501, "5.5.4", "Syntax: STARTTLS (no parameters allowed)");
-    public static readonly SmtpReply StartTlsInTransaction = new(503, "5.5.1", "STARTTLS not permitted during a mail transaction");
+    public static readonly SmtpReply StartTlsInTransaction = new(503, "5.5.1", "STARTTLS not permitted during a mail transaction; send RSET first");
 
     public static readonly SmtpReply AuthSucceeded = new(235, "2.7.0", "Authentication successful");
     public static readonly SmtpReply AuthNeedsEhlo = new(503, "5.5.1", "Send EHLO first");
     public static readonly SmtpReply AlreadyAuthenticated = new(503, "5.5.1", "Already authenticated");
-    public static readonly SmtpReply AuthInTransaction = new(503, "5.5.1", "AUTH not permitted during a mail transaction");
+    public static readonly SmtpReply AuthInTransaction = new(503, "5.5.1", "AUTH not permitted during a mail transaction; send RSET first");
     public static readonly SmtpReply AuthSyntax = new(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
     public static readonly SmtpReply UnknownMechanism = new(504, "5.5.4", "Unrecognized authentication type");
     public static readonly SmtpReply EncryptionRequired = new(538, "5.7.11", "Encryption required for requested authentication mechanism");

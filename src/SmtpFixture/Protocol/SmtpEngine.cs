@@ -29,7 +29,7 @@ internal sealed class SmtpEngine
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
         Checks = new CheckSettings(options.Checks);
-        BuiltInPolicies = options.StrictAddressSyntax ? [Script, new AddressSyntaxPolicy()] : [Script];
+        BuiltInPolicies = options.StrictAddressSyntax ? [Script.Policy, new AddressSyntaxPolicy()] : [Script.Policy];
     }
 
     public SmtpTestServerOptions Options { get; }

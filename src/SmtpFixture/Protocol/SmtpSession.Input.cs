@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -10,14 +9,11 @@ internal sealed partial class SmtpSession
 {
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    // Violations found outside a transaction, for the next attempt of the session.
-    private readonly List<SmtpViolation> _pendingViolations = [];
-
     /// <summary>Consumes as much of <paramref name="buffer"/> as can be handled now.</summary>
     /// <returns>The position up to which the input was consumed.</returns>
     private async ValueTask<SequencePosition> ProcessAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
-        while (!_close && !_startTlsPending && buffer.Length > 0 && _unflushedBytes < FlushThreshold)
+        while (_state != SessionState.Closed && !_startTlsPending && buffer.Length > 0 && _unflushedBytes < FlushThreshold)
         {
             switch (_mode)
             {
@@ -150,32 +146,6 @@ internal sealed partial class SmtpSession
         buffer = buffer.Slice(take);
         _bdatRemaining -= take;
         return _bdatRemaining == 0;
-    }
-
-    /// <summary>Records that the client broke <paramref name="rule"/>, unless it is off; true when the rule's mode is Reject.</summary>
-    private bool Violate(SmtpRule rule, SmtpStage stage, string location, string? excerpt = null, string? detail = null)
-    {
-        if (!_engine.Checks.IsOn(rule))
-        {
-            return false;
-        }
-
-        Record(new SmtpViolation(rule, stage, location, excerpt, _id, null, detail));
-        return _engine.Checks.Rejects(rule);
-    }
-
-    private void Record(SmtpViolation violation)
-    {
-        if (_attempt is not null)
-        {
-            _attempt.AddViolation(violation);
-        }
-        else
-        {
-            _pendingViolations.Add(violation);
-        }
-
-        _engine.Store.AddViolation(violation);
     }
 
     private TimeSpan CurrentTimeout()

@@ -3,13 +3,13 @@ using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
 
-/// <summary>Writing replies, recording attempts and consulting the policies.</summary>
+/// <summary>Writing replies, consulting the policies and carrying out their verdicts.</summary>
 internal sealed partial class SmtpSession
 {
     /// <summary>Writes a reply and records it on the attempt; the write is flushed when the session next waits for input.</summary>
     private void Reply(SmtpStage stage, string command, SmtpReply reply, string? answeredBy = null)
     {
-        Record(stage, command, reply, answeredBy);
+        _recorder.Record(Info, stage, command, reply, answeredBy);
         Write(reply);
         if (answeredBy is null && reply.Code is (>= 500 and <= 503) or 555)
         {
@@ -32,119 +32,61 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>
-    /// Adds the exchange to the current attempt. A refusal outside a transaction (at connect, EHLO, AUTH, or a MAIL,
-    /// RCPT or DATA out of sequence) becomes an attempt of its own, so that no refusal goes unrecorded.
-    /// Every refusal is also reported through <see cref="MessageStore.CommandRefused"/> (the server's public event).
+    /// The one place where a transaction ends (RFC 5321 §4.1.1.5): completed, refused, reset or cut off. The attempt
+    /// gets its outcome unless it already has one, and the session is back to its greeted (or connected) state.
     /// </summary>
-    private void Record(SmtpStage stage, string command, SmtpReply reply, string? answeredBy)
+    private void EndTransaction(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
     {
-        if (_attempt is null && reply.IsPositive)
+        _recorder.End(outcome, message);
+        _transaction = null;
+        if (_state.InTransaction())
         {
-            return;
-        }
-
-        var exchange = new SmtpExchange(stage, command, reply, answeredBy, _engine.Time.GetUtcNow());
-        if (_attempt is not null)
-        {
-            _attempt.Add(exchange);
-        }
-        else if (stage != SmtpStage.Other)
-        {
-            var attempt = NewAttempt();
-            attempt.Add(exchange);
-            attempt.Complete(SmtpAttemptOutcome.Refused);
-        }
-
-        if (!reply.IsPositive)
-        {
-            _engine.Store.CommandRefused?.Invoke(Info, exchange);
+            _state = _clientName is null ? SessionState.Connected : SessionState.Greeted;
         }
     }
 
-    private SmtpAttempt NewAttempt()
-    {
-        var attempt = new SmtpAttempt(Info, _engine.Time.GetUtcNow());
-        foreach (var violation in _pendingViolations)
-        {
-            attempt.AddViolation(violation);
-        }
-
-        _pendingViolations.Clear();
-        _engine.Store.AddAttempt(attempt);
-        return attempt;
-    }
-
-    /// <summary>Ends the current transaction (RFC 5321 §4.1.1.5) with the given outcome unless it already has one.</summary>
-    private void EndTransaction(SmtpAttemptOutcome outcome)
-    {
-        if (_attempt is { Outcome: SmtpAttemptOutcome.InProgress } attempt)
-        {
-            attempt.Complete(outcome == SmtpAttemptOutcome.Aborted && attempt.HasRefusal ? SmtpAttemptOutcome.Refused : outcome);
-        }
-
-        _attempt = null;
-        _mailFrom = null;
-        _mailParameters = SmtpParameters.Empty;
-        _recipients.Clear();
-        _bdatStarted = false;
-    }
-
-    /// <summary>Runs the policies in order; the first decisive verdict wins. A policy that throws gets the client 451 4.3.0.</summary>
-    private async ValueTask<(SmtpVerdict Verdict, string? By)> ConsultAsync(
-        SmtpStage stage, string? command, string? address, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>Runs the policies for a stage with what the session and its transaction know so far.</summary>
+    private ValueTask<PolicyDecision> ConsultAsync(
+        SmtpStage stage, string? command, string? argument, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var policies = _engine.PolicyChain;
         if (policies.Length == 0)
         {
-            return (SmtpVerdict.Continue, null);
+            return new(PolicyDecision.Default);
         }
 
-        var context = new SmtpPolicyContext(
-            stage, Info, command, address, parameters, _mailFrom, _recipients.Select(r => r.Address).ToArray(), _mailFrom is null && stage != SmtpStage.MailFrom ? 0 : _transactionNumber, data, _engine.Time)
+        var transaction = _transaction;
+        var context = new SmtpPolicyContext(stage)
         {
-            MailParameters = stage == SmtpStage.MailFrom ? parameters : _mailParameters,
+            Session = Info,
+            Command = command,
+            Argument = argument,
+            Parameters = parameters,
+            MailParameters = stage == SmtpStage.MailFrom ? parameters : transaction?.MailParameters ?? SmtpParameters.Empty,
+            MailFrom = transaction?.MailFrom,
+            Recipients = transaction?.RecipientAddresses() ?? [],
+            TransactionNumber = stage == SmtpStage.MailFrom ? _transactionNumber : transaction?.Number ?? 0,
+            MessageData = data,
+            TimeProvider = _engine.Time,
         };
-        foreach (var policy in policies)
-        {
-            SmtpVerdict verdict;
-            try
-            {
-                verdict = await policy.EvaluateAsync(context, cancellationToken).ConfigureAwait(false) ?? SmtpVerdict.Continue;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                _engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {_id} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
-                Log.WhileHandlingFailure(static x => Log.PolicyFailed(x.Item1, x.Item2, x.Item3, x.Item4, x.Item5), (_log, _id, policy.Name, stage, ex));
-                return (SmtpVerdict.Respond(Replies.PolicyFailed), policy.Name);
-            }
-
-            switch (verdict.Kind)
-            {
-                case SmtpVerdictKind.Continue:
-                    continue;
-                case SmtpVerdictKind.Delay:
-                    await Task.Delay(verdict.Delay, _engine.Time, cancellationToken).ConfigureAwait(false);
-                    continue;
-                default:
-                    return (verdict, verdict.AnsweredBy ?? policy.Name);
-            }
-        }
-
-        return (SmtpVerdict.Continue, null);
+        return PolicyRunner.RunAsync(_engine, policies, context, _id, cancellationToken);
     }
 
-    /// <summary>Carries out a decisive verdict: a reply (maybe then closing) or dropping the connection without one.</summary>
-    private async ValueTask ApplyAsync(SmtpStage stage, string command, SmtpVerdict verdict, string? by, CancellationToken cancellationToken)
+    /// <summary>Carries out a policy decision: the default reply, the policy's reply (maybe then closing), or dropping the connection.</summary>
+    private async ValueTask ApplyAsync(SmtpStage stage, string command, PolicyDecision decision, SmtpReply defaultReply, CancellationToken cancellationToken)
     {
+        var verdict = decision.Verdict;
+        if (decision.IsDefault)
+        {
+            Reply(stage, command, defaultReply);
+            return;
+        }
+
         if (verdict.Kind == SmtpVerdictKind.Drop)
         {
             // Replies already due to earlier pipelined commands go out; then the connection vanishes.
-            _close = true;
-            Record(stage, command, new SmtpReply(421, "4.4.0", "<connection dropped without a reply>"), by);
+            _state = SessionState.Closed;
+            _recorder.Record(Info, stage, command, new SmtpReply(421, "4.4.0", "<connection dropped without a reply>"), decision.By);
 
             // Final before the client can see the connection close, so a test that saw it finds the attempt refused.
             EndTransaction(SmtpAttemptOutcome.Refused);
@@ -159,16 +101,14 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        Reply(stage, command, verdict.Reply!, by);
-        _close |= verdict.CloseAfterReply;
+        Reply(stage, command, verdict.ReplyToSend!, decision.By);
+        if (verdict.CloseAfterReply)
+        {
+            _state = SessionState.Closed;
+        }
     }
 
-    /// <summary>
-    /// Records the 421 that ends a session the server cuts off (timeout, shutdown), before it is sent. On a transaction
-    /// under way it is the last exchange, and the attempt reads as Aborted: the client was not refused, it ran out of
-    /// time or the server went away (a refusal earlier in the attempt still makes it Refused, as for RSET). A timeout
-    /// outside a transaction becomes an Aborted attempt of its own; a shutdown there is not worth one.
-    /// </summary>
+    /// <summary>Records the 421 that ends a session the server cuts off (timeout, shutdown), before it is sent.</summary>
     private void RecordServerClosing(CloseReason reason, SmtpReply reply)
     {
         var command = reason switch
@@ -178,19 +118,7 @@ internal sealed partial class SmtpSession
             _ => "<server shutting down>",
         };
         var exchange = new SmtpExchange(_mode == InputMode.Commands ? SmtpStage.Other : SmtpStage.Data, command, reply, null, _engine.Time.GetUtcNow());
-        if (_attempt is { Outcome: SmtpAttemptOutcome.InProgress } attempt)
-        {
-            // Decided before the 421 is added, which would otherwise count as a refusal.
-            var outcome = attempt.HasRefusal ? SmtpAttemptOutcome.Refused : SmtpAttemptOutcome.Aborted;
-            attempt.Add(exchange);
-            attempt.Complete(outcome);
-        }
-        else if (reason != CloseReason.Shutdown)
-        {
-            var standalone = NewAttempt();
-            standalone.Add(exchange);
-            standalone.Complete(SmtpAttemptOutcome.Aborted);
-        }
+        _recorder.RecordClosing(Info, exchange, alone: reason != CloseReason.Shutdown);
     }
 
     /// <summary>Sends a last 421 when the server closes the session (shutdown, timeouts), bounded so a dead client cannot stall it.</summary>

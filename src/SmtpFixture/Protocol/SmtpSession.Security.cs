@@ -21,14 +21,12 @@ internal sealed partial class SmtpSession
     private const int AuthLineLimit = 12288;
 
     private static readonly byte[] AuthPrefix = "AUTH "u8.ToArray();
-    private const string XOAuth2Error = """{"status":"401","schemes":"bearer"}""";
-    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
     private bool _startTlsPending;
     private string? _authUser;
     private string? _authMechanism;
-    private SaslExchange? _sasl;
+    private SaslAuthenticator? _sasl;
 
     /// <summary>How much longer than <see cref="SmtpTestServerOptions.MaxCommandLength"/> a MAIL or RCPT line with ESMTP parameters may be.</summary>
     private const int ParameterLineAllowance = 1024;
@@ -74,20 +72,15 @@ internal sealed partial class SmtpSession
         : _options.RequireAuthentication && _authUser is null ? SecurityReplies.AuthRequired
         : null;
 
-    private void StartTls(string args, string command)
+    private void StartTls(SmtpCommand command)
     {
-        var problem = IsSecure ? SecurityReplies.TlsAlreadyActive
-            : _engine.Security.Mode != SmtpTlsMode.StartTls ? Replies.NotImplemented
-            : args.Length > 0 ? SecurityReplies.StartTlsSyntax
-            : _mailFrom is not null ? SecurityReplies.StartTlsInTransaction
-            : null;
-        if (problem is not null)
+        if (IsSecure)
         {
-            Reply(SmtpStage.StartTls, command, problem);
+            Reply(command.Stage, command.Text, SecurityReplies.TlsAlreadyActive);
             return;
         }
 
-        Reply(SmtpStage.StartTls, command, SecurityReplies.ReadyToStartTls);
+        Reply(command.Stage, command.Text, SecurityReplies.ReadyToStartTls);
         _startTlsPending = true;
     }
 
@@ -111,12 +104,13 @@ internal sealed partial class SmtpSession
 
         if (!await HandshakeAsync(SmtpStage.StartTls, shutdown).ConfigureAwait(false))
         {
-            _close = true;
+            _state = SessionState.Closed;
             return;
         }
 
         // RFC 3207 §4.2: the server discards what it learnt from the client before TLS; the client must EHLO again.
         EndTransaction(SmtpAttemptOutcome.Aborted);
+        _state = SessionState.Connected;
         _clientName = null;
         _extended = false;
         _authUser = null;
@@ -144,7 +138,7 @@ internal sealed partial class SmtpSession
             if (!shutdown.IsCancellationRequested)
             {
                 // Recorded as a refusal so that a client that sent no or a bad ClientHello shows up in the attempts.
-                Record(stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
+                _recorder.Record(Info, stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
             }
 
             _transport.Abort();
@@ -161,25 +155,17 @@ internal sealed partial class SmtpSession
         return true;
     }
 
-    private async ValueTask AuthAsync(string args, string command, CancellationToken cancellationToken)
+    private async ValueTask AuthAsync(SmtpCommand command, CancellationToken cancellationToken)
     {
-        var stage = SmtpStage.Auth;
         var security = _engine.Security;
-        if (!security.AuthenticationEnabled)
-        {
-            Reply(stage, command, Replies.NotImplemented);
-            return;
-        }
-
-        var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var parts = command.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var mechanism = parts.Length > 0 ? SaslMechanisms.Normalize(parts[0]) : string.Empty;
 
         // RFC 3207 §4: a server that requires TLS answers 530 to anything but NOOP, EHLO, STARTTLS and QUIT.
-        // RFC 4954 §4: AUTH is an extension (EHLO first), once per session, and never inside a mail transaction.
+        // RFC 4954 §4: AUTH is an extension (EHLO first, not HELO) and once per session; the sequence table has the rest.
         var problem = _options.RequireTls && !IsSecure ? SecurityReplies.TlsRequired
-            : _clientName is null || !_extended ? SecurityReplies.AuthNeedsEhlo
+            : !_extended ? SecurityReplies.AuthNeedsEhlo
             : _authUser is not null ? SecurityReplies.AlreadyAuthenticated
-            : _mailFrom is not null ? SecurityReplies.AuthInTransaction
             : parts.Length is 0 or > 2 ? SecurityReplies.AuthSyntax
             : !security.Mechanisms.Contains(mechanism) ? SecurityReplies.UnknownMechanism
             : !security.IsPermitted(mechanism, IsSecure) ? SecurityReplies.EncryptionRequired
@@ -187,143 +173,49 @@ internal sealed partial class SmtpSession
             : null;
         if (problem is not null)
         {
-            Reply(stage, command, problem);
+            Reply(command.Stage, command.Text, problem);
             return;
         }
 
-        byte[]? initialResponse = null;
-        if (parts.Length == 2 && !TryDecodeResponse(parts[1], out initialResponse))
-        {
-            Reply(stage, command, SecurityReplies.CannotDecode);
-            return;
-        }
-
-        _sasl = new SaslExchange(mechanism, command);
-        await StepAsync(initialResponse, cancellationToken).ConfigureAwait(false);
+        _sasl = new SaslAuthenticator(mechanism, command.Text, _options.ServerName, _engine.Time);
+        await StepAsync(_sasl.Start(parts.Length == 2 ? parts[1] : null), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A line received while an AUTH exchange waits for the client's response (RFC 4954 §4).</summary>
-    private async ValueTask ContinueAuthAsync(Line line, CancellationToken cancellationToken)
+    private ValueTask ContinueAuthAsync(Line line, CancellationToken cancellationToken)
     {
-        var sasl = _sasl!;
-        var cancelled = line.Kind == LineKind.Command && line.Text == "*";
+        var text = line.Kind == LineKind.TooLong ? null : line.Text;
         if (_log.IsEnabled(LogLevel.Debug))
         {
             // Responses carry passwords, digests and tokens: never log them.
-            Log.ClientLine(_log, _id, cancelled ? "*" : "***");
+            Log.ClientLine(_log, _id, text == "*" ? "*" : "***");
         }
 
-        var problem = line.Kind == LineKind.TooLong ? SecurityReplies.AuthLineTooLong
-            : cancelled ? SecurityReplies.Cancelled
-            : null;
-        byte[]? response = null;
-        if (problem is null && !TryDecodeResponse(line.Text, out response))
-        {
-            problem = SecurityReplies.CannotDecode;
-        }
-
-        if (problem is not null)
-        {
-            _sasl = null;
-            Reply(SmtpStage.Auth, sasl.Command, problem);
-            return;
-        }
-
-        await StepAsync(response, cancellationToken).ConfigureAwait(false);
+        return StepAsync(_sasl!.Respond(text), cancellationToken);
     }
 
-    /// <summary>Advances the exchange with a response (null: AUTH came without an initial response): a challenge or a verdict.</summary>
-    private async ValueTask StepAsync(byte[]? response, CancellationToken cancellationToken)
+    /// <summary>Carries out a step of the exchange: a 334 challenge, a failure, or checking the credentials.</summary>
+    private async ValueTask StepAsync(SaslStep step, CancellationToken cancellationToken)
     {
         var sasl = _sasl!;
-        if (sasl.Refused)
+        if (step.Challenge is { } challenge)
         {
-            // XOAUTH2 after its error challenge: whatever the client answers, the exchange fails.
-            _sasl = null;
-            Reply(SmtpStage.Auth, sasl.Command, SecurityReplies.InvalidCredentials);
+            // Base64-encoded (RFC 4954 §4); an empty one asks for the client's first response.
+            Write(new SmtpReply(334, null, Convert.ToBase64String(Encoding.UTF8.GetBytes(challenge))));
             return;
-        }
-
-        SmtpCredentials? credentials = null;
-        switch (sasl.Mechanism)
-        {
-            case SaslMechanisms.Plain:
-                // RFC 4616: [authzid] NUL authcid NUL passwd.
-                if (response is null)
-                {
-                    Challenge(string.Empty);
-                    return;
-                }
-
-                var plain = Encoding.UTF8.GetString(response).Split('\0');
-                if (plain.Length == 3 && plain[1].Length > 0)
-                {
-                    credentials = SmtpCredentials.ForPassword(sasl.Mechanism, plain[1], plain[2], plain[0].Length > 0 ? plain[0] : null);
-                }
-
-                break;
-
-            case SaslMechanisms.Login:
-                // draft-murchison-sasl-login: user name, then password, each asked for; the first may come with AUTH.
-                if (sasl.UserName is null)
-                {
-                    if (response is null)
-                    {
-                        Challenge("Username:");
-                        return;
-                    }
-
-                    sasl.UserName = Encoding.UTF8.GetString(response);
-                    Challenge("Password:");
-                    return;
-                }
-
-                credentials = SmtpCredentials.ForPassword(sasl.Mechanism, sasl.UserName, Encoding.UTF8.GetString(response!));
-                break;
-
-            case SaslMechanisms.CramMd5:
-                // RFC 2195: the server sends a unique challenge; the client answers "user hex(HMAC-MD5(password, challenge))".
-                if (sasl.Challenge is null)
-                {
-                    sasl.Challenge = string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"<{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.{_engine.Time.GetUtcNow().ToUnixTimeSeconds()}@{_options.ServerName}>");
-                    Challenge(sasl.Challenge);
-                    return;
-                }
-
-                var cram = Encoding.UTF8.GetString(response!);
-                var space = cram.LastIndexOf(' ');
-                if (space > 0 && cram.Length - space - 1 == 32 && !cram.AsSpan(space + 1).ContainsAnyExcept(HexDigits))
-                {
-                    credentials = SmtpCredentials.ForDigest(sasl.Mechanism, cram[..space], sasl.Challenge, cram[(space + 1)..]);
-                }
-
-                break;
-
-            case SaslMechanisms.XOAuth2:
-                // Google's XOAUTH2: "user=" name ^A "auth=Bearer " token ^A ^A.
-                if (response is null)
-                {
-                    Challenge(string.Empty);
-                    return;
-                }
-
-                credentials = ParseXOAuth2(sasl.Mechanism, Encoding.UTF8.GetString(response));
-                break;
         }
 
         _sasl = null;
-        if (credentials is null)
+        if (step.Failure is { } failure)
         {
-            Reply(SmtpStage.Auth, sasl.Command, SecurityReplies.MalformedResponse);
+            Reply(SmtpStage.Auth, sasl.Command, failure);
             return;
         }
 
-        await FinishAuthAsync(sasl, credentials, cancellationToken).ConfigureAwait(false);
+        await FinishAuthAsync(sasl, step.Credentials!, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask FinishAuthAsync(SaslExchange sasl, SmtpCredentials credentials, CancellationToken cancellationToken)
+    private async ValueTask FinishAuthAsync(SaslAuthenticator sasl, SmtpCredentials credentials, CancellationToken cancellationToken)
     {
         var stage = SmtpStage.Auth;
         var command = sasl.Command;
@@ -344,16 +236,8 @@ internal sealed partial class SmtpSession
         if (!valid)
         {
             Log.AuthenticationFailed(_log, _id, credentials.UserName, credentials.Mechanism);
-            if (sasl.Mechanism == SaslMechanisms.XOAuth2)
-            {
-                // As Gmail does: a 334 with a JSON error, answered by the client with an empty line, then 535.
-                sasl.Refused = true;
-                _sasl = sasl;
-                Challenge(XOAuth2Error);
-                return;
-            }
-
-            Reply(stage, command, SecurityReplies.InvalidCredentials);
+            _sasl = sasl;
+            await StepAsync(sasl.Refuse(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -361,8 +245,8 @@ internal sealed partial class SmtpSession
         _authUser = credentials.UserName;
         _authMechanism = credentials.Mechanism;
         _info = null;
-        var (verdict, by) = await ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
-        if (verdict.Kind != SmtpVerdictKind.Continue && verdict.Reply?.IsPositive != true)
+        var decision = await ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        if (!decision.Accepts)
         {
             _authUser = null;
             _authMechanism = null;
@@ -373,76 +257,6 @@ internal sealed partial class SmtpSession
             Log.Authenticated(_log, _id, credentials.UserName, credentials.Mechanism);
         }
 
-        if (verdict.Kind == SmtpVerdictKind.Continue)
-        {
-            Reply(stage, command, SecurityReplies.AuthSucceeded);
-            return;
-        }
-
-        await ApplyAsync(stage, command, verdict, by, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends a 334 challenge, base64-encoded (RFC 4954 §4); an empty one asks for the client's first response.</summary>
-    private void Challenge(string text) =>
-        Write(new SmtpReply(334, null, Convert.ToBase64String(Encoding.UTF8.GetBytes(text))));
-
-    /// <summary>Decodes a base64 response; a lone "=" is an empty initial response (RFC 4954 §4).</summary>
-    private static bool TryDecodeResponse(string text, out byte[] response)
-    {
-        text = text.Trim();
-        if (text == "=")
-        {
-            response = [];
-            return true;
-        }
-
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        if (Convert.TryFromBase64String(text, buffer, out var written))
-        {
-            response = buffer[..written];
-            return true;
-        }
-
-        response = [];
-        return false;
-    }
-
-    private static SmtpCredentials? ParseXOAuth2(string mechanism, string text)
-    {
-        string? user = null;
-        string? token = null;
-        foreach (var field in text.Split('\x01', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (field.StartsWith("user=", StringComparison.Ordinal))
-            {
-                user = field[5..];
-            }
-            else if (field.StartsWith("auth=", StringComparison.Ordinal))
-            {
-                var auth = field[5..];
-                if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-                {
-                    token = auth[7..].Trim();
-                }
-            }
-        }
-
-        return string.IsNullOrEmpty(user) || string.IsNullOrEmpty(token) ? null : SmtpCredentials.ForToken(mechanism, user, token);
-    }
-
-    /// <summary>The state of one AUTH exchange in progress.</summary>
-    private sealed class SaslExchange(string mechanism, string command)
-    {
-        public string Mechanism { get; } = mechanism;
-
-        /// <summary>The AUTH command line, secrets redacted: exchanges are recorded against it.</summary>
-        public string Command { get; } = command;
-
-        public string? UserName { get; set; }
-
-        public string? Challenge { get; set; }
-
-        /// <summary>The credentials were refused and the error challenge sent; the exchange ends with the next line.</summary>
-        public bool Refused { get; set; }
+        await ApplyAsync(stage, command, decision, SecurityReplies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -16,9 +16,6 @@ namespace SmtpFixture.Protocol;
 /// </summary>
 internal sealed partial class SmtpSession
 {
-    private static readonly SearchValues<char> NonAsciiOrControl = SearchValues.Create(
-        Enumerable.Range(0, 32).Select(i => (char)i).Append((char)127).ToArray());
-
     private readonly SmtpEngine _engine;
     private readonly ISmtpTransport _transport;
     private readonly SmtpTestServerOptions _options;
@@ -34,8 +31,7 @@ internal sealed partial class SmtpSession
     private SmtpSessionInfo? _info;
     private string? _clientName;
     private bool _extended;
-    private bool _refusedAtConnect;
-    private bool _close;
+    private SessionState _state;
     private bool _pendingOutput;
 
     // Reply bytes written since the last flush, counted here because PipeWriter.UnflushedBytes is not available on
@@ -44,17 +40,12 @@ internal sealed partial class SmtpSession
     private const long FlushThreshold = 64 * 1024;
     private int _badCommands;
 
-    // The current transaction (RFC 5321 §3.3); _mailFrom is null outside one.
-    private string? _mailFrom;
-    private SmtpParameters _mailParameters = SmtpParameters.Empty;
-    private readonly List<SmtpRecipient> _recipients = [];
-    private SmtpAttempt? _attempt;
+    // The current transaction (RFC 5321 §3.3), null outside one; its number is drawn at MAIL, before the policies.
+    private Transaction? _transaction;
     private int _transactionNumber;
-    private bool _bdatStarted;
+    private readonly AttemptRecorder _recorder;
 
     private InputMode _mode = InputMode.Commands;
-    private long _bdatRemaining;
-    private bool _bdatLast;
     private bool _discardingLongLine;
     private DateTimeOffset _dataDeadline;
 
@@ -73,6 +64,7 @@ internal sealed partial class SmtpSession
         _id = id ?? SmtpEngine.NewSessionId();
         _connectedAt = engine.Time.GetUtcNow();
         _enhanced = _options.AdvertiseEnhancedStatusCodes;
+        _recorder = new AttemptRecorder(engine.Store, engine.Time);
     }
 
     private enum InputMode
@@ -170,16 +162,17 @@ internal sealed partial class SmtpSession
 
     private async Task<bool> GreetAsync(CancellationToken shutdown)
     {
-        var (verdict, by) = await ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
+        var decision = await ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
+        var verdict = decision.Verdict;
         switch (verdict.Kind)
         {
             case SmtpVerdictKind.Drop:
-                _close = true;
+                _state = SessionState.Closed;
                 _transport.Abort();
                 return false;
             case SmtpVerdictKind.Reply:
-                Reply(SmtpStage.Connect, "<connect>", verdict.Reply!, by);
-                _refusedAtConnect = !verdict.Reply!.IsPositive;
+                Reply(SmtpStage.Connect, "<connect>", verdict.ReplyToSend!, decision.By);
+                _state = verdict.ReplyToSend!.IsPositive ? SessionState.Connected : SessionState.Refused;
                 if (verdict.CloseAfterReply)
                 {
                     await Output.FlushAsync(shutdown).ConfigureAwait(false);
@@ -197,7 +190,7 @@ internal sealed partial class SmtpSession
     {
         var needMore = false;
         _idleSince = _engine.Time.GetUtcNow();
-        while (!_close)
+        while (_state != SessionState.Closed)
         {
             if (needMore || !Input.TryRead(out var result))
             {
@@ -232,7 +225,7 @@ internal sealed partial class SmtpSession
 
             // Stopped with input left because enough replies piled up: flush them, then carry on with the same input
             // (examined only up to what was consumed, so the next read returns at once).
-            var flushFirst = _unflushedBytes >= FlushThreshold && !_close && !_startTlsPending && !consumed.Equals(buffer.End);
+            var flushFirst = _unflushedBytes >= FlushThreshold && _state != SessionState.Closed && !_startTlsPending && !consumed.Equals(buffer.End);
             Input.AdvanceTo(consumed, flushFirst ? consumed : buffer.End);
             if (_startTlsPending)
             {

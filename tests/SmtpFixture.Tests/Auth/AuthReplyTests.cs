@@ -207,7 +207,7 @@ public sealed class AuthReplyTests
         await using var smtp = await StartAsync();
         await smtp.CommandAsync("EHLO client.example");
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
-        Assert.Equal("503 5.5.1 AUTH not permitted during a mail transaction", await smtp.CommandAsync("AUTH PLAIN " + B64("\0alice\0" + Password)));
+        Assert.Equal("503 5.5.1 AUTH not permitted during a mail transaction; send RSET first", await smtp.CommandAsync("AUTH PLAIN " + B64("\0alice\0" + Password)));
     }
 
     [Fact]
@@ -353,8 +353,8 @@ public sealed class AuthReplyTests
 
         public override ValueTask<SmtpVerdict> OnAuthAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
         {
-            Seen = (context.Session.AuthenticatedUser, context.Address);
-            return ValueTask.FromResult(SmtpVerdict.Respond(new SmtpReply(454, "4.7.0", "Try later")));
+            Seen = (context.Session.AuthenticatedUser, context.Mechanism);
+            return ValueTask.FromResult(SmtpVerdict.Reply(new SmtpReply(454, "4.7.0", "Try later")));
         }
     }
 }

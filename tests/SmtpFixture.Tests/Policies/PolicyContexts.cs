@@ -23,17 +23,15 @@ internal static class PolicyContexts
             ClientName = "client.example",
             IsExtended = true,
         };
-        return new SmtpPolicyContext(
-            stage,
-            session?.Invoke(info) ?? info,
-            command: null,
-            address,
-            SmtpParameters.Empty,
-            mailFrom,
-            recipients ?? [],
-            messageNumber: 1,
-            default,
-            time ?? TimeProvider.System);
+        return new SmtpPolicyContext(stage)
+        {
+            Session = session?.Invoke(info) ?? info,
+            Argument = address,
+            MailFrom = mailFrom,
+            Recipients = recipients ?? [],
+            TransactionNumber = 1,
+            TimeProvider = time ?? TimeProvider.System,
+        };
     }
 
     public static ValueTask<SmtpVerdict> EvaluateAsync(SmtpPolicy policy, SmtpPolicyContext context) =>

@@ -130,7 +130,7 @@ public sealed class RateLimitTests
 
         Assert.Equal(SmtpVerdictKind.Continue, (await PolicyContexts.EvaluateAsync(policy, alice)).Kind);
         Assert.Equal(SmtpVerdictKind.Continue, (await PolicyContexts.EvaluateAsync(policy, bob)).Kind);
-        Assert.Equal(421, (await PolicyContexts.EvaluateAsync(policy, alice)).Reply?.Code);
+        Assert.Equal(421, (await PolicyContexts.EvaluateAsync(policy, alice)).ReplyToSend?.Code);
     }
 
     [Fact]

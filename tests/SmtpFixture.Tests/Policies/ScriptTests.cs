@@ -91,7 +91,7 @@ public sealed class ScriptTests
     public async Task DroppingTheConnectionAfterTheFinalDotSendsNoReplyAndCapturesNothing()
     {
         await using var server = await SmtpTestServer.StartAsync();
-        server.Script.OnMessage(number: 2).DropConnection();
+        server.Script.OnMessage(number: 2).Drop();
         await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
         Assert.StartsWith("250 2.0.0", (await client.SendMailAsync("app@example.com", "alice@example.com"))[^1]);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
@@ -174,7 +174,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo("bob@example.com").Times(2).Reply(Busy);
-        server.Script.OnMessage(number: 3).DropConnection();
+        server.Script.OnMessage(number: 3).Drop();
         await using (var client = await TcpSmtp.ConnectAndGreetAsync(server))
         {
             await client.SendMailAsync("app@example.com", "bob@example.com");

@@ -46,7 +46,7 @@ public sealed class ExtensionTests
     {
         await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.AdvertiseEnhancedStatusCodes = false);
         Assert.Equal("250 Sender OK", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
-        Assert.Equal("503 Sender already given", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
+        Assert.Equal("503 Sender already given; send RCPT TO, or RSET to start over", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
         Assert.Equal("500 Command unrecognized", await smtp.CommandAsync("XYZZY"));
     }
 

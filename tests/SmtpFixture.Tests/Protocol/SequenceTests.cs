@@ -68,7 +68,7 @@ public sealed class SequenceTests
     {
         await using var smtp = await InMemorySmtp.StartWithEhloAsync();
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
-        Assert.Equal("503 5.5.1 Sender already given", await smtp.CommandAsync("MAIL FROM:<b@example.com>"));
+        Assert.Equal("503 5.5.1 Sender already given; send RCPT TO, or RSET to start over", await smtp.CommandAsync("MAIL FROM:<b@example.com>"));
         Assert.Equal("250 2.1.5 Recipient OK", await smtp.CommandAsync("RCPT TO:<c@example.com>"));
     }
 
@@ -80,7 +80,7 @@ public sealed class SequenceTests
         await smtp.CommandAsync("RCPT TO:<b@example.com>");
         await smtp.SendAsync("BDAT 3\r\nabc");
         Assert.Equal("250 2.0.0 3 octets received", await smtp.ReadReplyAsync());
-        Assert.Equal("503 5.5.1 DATA not allowed after BDAT in the same transaction", await smtp.CommandAsync("DATA"));
+        Assert.Equal("503 5.5.1 DATA not allowed after BDAT in the same transaction; send BDAT, or RSET to start over", await smtp.CommandAsync("DATA"));
     }
 
     [Fact]

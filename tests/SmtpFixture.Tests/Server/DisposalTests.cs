@@ -137,7 +137,7 @@ public sealed class DisposalTests
         public override ValueTask<SmtpVerdict> OnHeloAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
         {
             answered.TrySetResult();
-            return new(SmtpVerdict.Respond(Huge));
+            return new(SmtpVerdict.Reply(Huge));
         }
     }
 }

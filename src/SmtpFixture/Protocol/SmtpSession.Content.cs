@@ -1,0 +1,220 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
+using SmtpFixture.Policies;
+
+namespace SmtpFixture.Protocol;
+
+/// <summary>Message content: DATA (RFC 5321 §4.1.1.4), BDAT chunks (RFC 3030), and the end of a message.</summary>
+internal sealed partial class SmtpSession
+{
+    // The BDAT command being read: its line, and the reply it gets once its chunk is read when it is refused.
+    private string _bdatCommand = string.Empty;
+    private long _bdatRemaining;
+    private bool _bdatLast;
+    private SmtpReply? _bdatDiscardReply;
+    private string? _bdatDiscardBy;
+    private bool _bdatCloseAfter;
+
+    private async ValueTask DataAsync(SmtpCommand command, CancellationToken cancellationToken)
+    {
+        var stage = command.Stage;
+        var transaction = _transaction!;
+        var problem = transaction.IsBinaryMime ? Replies.BinaryMimeNeedsBdat
+            : transaction.Recipients.Count == 0 ? Replies.NoValidRecipients
+            : null;
+        if (problem is not null)
+        {
+            Reply(stage, command.Text, problem);
+            return;
+        }
+
+        var decision = await ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        if (!decision.IsDefault && decision.Verdict.ReplyToSend?.Code != 354)
+        {
+            await ApplyAsync(stage, command.Text, decision, Replies.StartMailInput, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Reply(stage, command.Text, decision.Verdict.ReplyToSend ?? Replies.StartMailInput, decision.By);
+        StartContent();
+        _unstuffer.Reset();
+        _mode = InputMode.Data;
+    }
+
+    private async ValueTask EndDataAsync(CancellationToken cancellationToken)
+    {
+        _mode = InputMode.Commands;
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            Log.ClientContent(_log, _id, _content.Length);
+        }
+
+        await CompleteMessageAsync("<end of data>", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask BdatAsync(SmtpCommand command, CancellationToken cancellationToken)
+    {
+        var parts = command.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 1 or > 2
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            || (parts.Length == 2 && !parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Without a valid size the chunk cannot be skipped; what follows is read as commands.
+            Reply(command.Stage, command.Text, Replies.BdatSyntax);
+            return;
+        }
+
+        _bdatCommand = command.Text;
+        _bdatRemaining = size;
+        _bdatLast = parts.Length == 2;
+        _bdatDiscardReply = SequenceProblem(SmtpVerb.Bdat)
+            ?? (_transaction!.Recipients.Count == 0 ? Replies.NoValidRecipients : null);
+        _bdatDiscardBy = null;
+
+        if (_bdatDiscardReply is null && !_transaction!.IsChunking)
+        {
+            var decision = await ConsultAsync(command.Stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+            if (decision.Verdict.Kind == SmtpVerdictKind.Drop)
+            {
+                await ApplyAsync(command.Stage, command.Text, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (decision.Verdict.ReplyToSend is { IsPositive: false } refusal)
+            {
+                // The chunk is on its way regardless (RFC 3030 §2): read it, then refuse it.
+                _bdatDiscardReply = refusal;
+                _bdatDiscardBy = decision.By;
+                _bdatCloseAfter = decision.Verdict.CloseAfterReply;
+            }
+            else
+            {
+                _transaction.StartChunking();
+                _state = _transaction.State;
+                StartContent();
+            }
+        }
+
+        if (_bdatDiscardReply is not null)
+        {
+            // A refused chunk is still read to its end (RFC 3030 §2), under a data time limit of its own: the
+            // deadline of an earlier message (or none) would cut the session off at once.
+            _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+        }
+
+        _mode = InputMode.Bdat;
+        if (size == 0)
+        {
+            await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EndChunkAsync(CancellationToken cancellationToken)
+    {
+        _mode = InputMode.Commands;
+        if (_bdatDiscardReply is not null)
+        {
+            Reply(SmtpStage.Data, _bdatCommand, _bdatDiscardReply, _bdatDiscardBy);
+            if (_bdatCloseAfter)
+            {
+                _state = SessionState.Closed;
+            }
+
+            _bdatDiscardReply = null;
+            _bdatCloseAfter = false;
+            return;
+        }
+
+        if (_content.Overflowed)
+        {
+            // RFC 3030 §3: the server may refuse a chunk as soon as the size is exceeded; the transaction is over.
+            Reply(SmtpStage.EndOfMessage, _bdatCommand, Replies.MessageTooLarge);
+            EndTransaction(SmtpAttemptOutcome.Refused);
+            return;
+        }
+
+        if (_bdatLast)
+        {
+            if (_log.IsEnabled(LogLevel.Debug))
+            {
+                Log.ClientContent(_log, _id, _content.Length);
+            }
+
+            await CompleteMessageAsync(_bdatCommand, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Reply(SmtpStage.Data, _bdatCommand, Replies.ChunkReceived(_content.Length));
+        }
+    }
+
+    /// <summary>
+    /// The one place where a transaction completes (DATA's final dot or BDAT LAST): size check, policies, capture,
+    /// final reply.
+    /// </summary>
+    private async ValueTask CompleteMessageAsync(string command, CancellationToken cancellationToken)
+    {
+        var stage = SmtpStage.EndOfMessage;
+        if (_content.Overflowed)
+        {
+            Reply(stage, command, Replies.MessageTooLarge);
+            EndTransaction(SmtpAttemptOutcome.Refused);
+            return;
+        }
+
+        var data = _content.ToArray();
+        var transaction = _transaction!;
+        var envelope = transaction.ToEnvelope();
+        var content = CheckContent(data, transaction);
+        if (RefusedFor(content, command))
+        {
+            return;
+        }
+
+        // Message-layer rules run here only when one may refuse the message; otherwise on first access, after the 250.
+        IReadOnlyList<SmtpViolation>? checkedMessage = null;
+        MimeKit.MimeMessage? parsed = null;
+        if (_engine.Checks.AnyMessageRuleRejects)
+        {
+            checkedMessage = MessageChecks.Run(data, envelope, _engine.Checks, _id, null, () => parsed ??= TryParseMime(data));
+            if (RefusedFor(checkedMessage, command))
+            {
+                return;
+            }
+        }
+
+        var decision = await ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
+        if (!decision.Accepts)
+        {
+            content?.ForEach(_recorder.NoteViolation);
+            await ApplyAsync(stage, command, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
+            EndTransaction(SmtpAttemptOutcome.Refused);
+            return;
+        }
+
+        // Stored before the reply is written: nothing answered 250 can be lost.
+        var id = SmtpEngine.NewMessageId();
+        var reply = decision.Verdict.ReplyToSend ?? Replies.Queued(id);
+        content?.ForEach(v => _recorder.NoteViolation(v.ForMessage(id)));
+        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), transaction.Attempt, _engine.Checks, checkedMessage?.Select(v => v.ForMessage(id)).ToArray(), parsed);
+        _recorder.Record(Info, stage, command, reply, decision.By);
+        EndTransaction(SmtpAttemptOutcome.Accepted, message);
+        _engine.Store.Add(message);
+        Log.MessageAccepted(_log, _id, id, envelope, data.Length);
+        Write(reply);
+
+        // A delivered message is progress, as any positive reply is (see Reply): the bad-command count restarts.
+        _badCommands = 0;
+        if (decision.Verdict.CloseAfterReply)
+        {
+            _state = SessionState.Closed;
+        }
+    }
+
+    private void StartContent()
+    {
+        _content.Start(_options.MaxMessageSize);
+        _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+    }
+}
