@@ -43,6 +43,9 @@ internal sealed class SmtpEngine
     /// <summary>The mode of every check, as the server started.</summary>
     public CheckSettings Checks { get; }
 
+    /// <summary>The (sender, recipient) pairs refused permanently, for the retry-after-permanent-failure rule.</summary>
+    public PermanentFailures PermanentFailures { get; } = new();
+
     public TimeProvider Time => Options.TimeProvider;
 
     public SmtpPolicyCollection Policies => Options.Policies;
@@ -100,6 +103,7 @@ internal sealed class SmtpEngine
     public void Reset()
     {
         Store.Reset();
+        PermanentFailures.Clear();
         Interlocked.Exchange(ref _transactions, 0);
         foreach (var policy in PolicyChain)
         {

@@ -48,6 +48,11 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedAsPipelined(command))
+        {
+            return;
+        }
+
         if (line.HasNul)
         {
             Reply(command.Stage, command.Text, Replies.NulInCommand);
@@ -140,6 +145,11 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForHeloName(command, name))
+        {
+            return;
+        }
+
         // RFC 5321 §4.1.4: EHLO in the middle of a session resets it as RSET does.
         EndTransaction(SmtpAttemptOutcome.Aborted);
         var decision = await ConsultAsync(stage, command.Text, name, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
@@ -176,7 +186,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForParametersAfterHelo(command, parameters))
+        {
+            return;
+        }
+
         var problem = CheckMailParameters(parameters) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
+        NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
@@ -216,7 +232,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForParametersAfterHelo(command, parameters))
+        {
+            return;
+        }
+
         var problem = CheckRcptParameters(parameters) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
+        NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
@@ -229,7 +251,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedAsRetry(command, transaction.MailFrom, address))
+        {
+            return;
+        }
+
         var decision = await ConsultAsync(stage, command.Text, address, parameters, default, cancellationToken).ConfigureAwait(false);
+        NoteRecipientDecision(transaction.MailFrom, address, decision);
         if (decision.Accepts)
         {
             transaction.AddRecipient(new SmtpRecipient(address, parameters));

@@ -20,6 +20,7 @@ internal sealed partial class SmtpSession
     {
         var stage = command.Stage;
         var transaction = _transaction!;
+        NoteDataWithBinaryMime(command, transaction);
         var problem = transaction.IsBinaryMime ? Replies.BinaryMimeNeedsBdat
             : transaction.Recipients.Count == 0 ? Replies.NoValidRecipients
             : null;

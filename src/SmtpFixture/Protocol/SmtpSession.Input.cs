@@ -24,7 +24,9 @@ internal sealed partial class SmtpSession
                         return buffer.Start;
                     }
 
+                    var sentEarly = SentBeforeReply(line, buffer);
                     await HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    NotePipelining(sentEarly, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -35,6 +37,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndDataAsync(cancellationToken).ConfigureAwait(false);
+                    NotePipelining(buffer.IsEmpty ? null : AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -45,6 +48,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+                    NotePipelining(buffer.IsEmpty || _mode != InputMode.Commands ? null : AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
             }

@@ -177,6 +177,11 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForCleartextAuth(command, mechanism))
+        {
+            return;
+        }
+
         _sasl = new SaslAuthenticator(mechanism, command.Text, _options.ServerName, _engine.Time);
         await StepAsync(_sasl.Start(parts.Length == 2 ? parts[1] : null), cancellationToken).ConfigureAwait(false);
     }
