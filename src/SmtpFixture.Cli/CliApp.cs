@@ -96,6 +96,7 @@ internal static class CliApp
             options.Policies.Add(SmtpPolicies.RateLimit(rate.Limit, rate.Window));
         }
 
+        cli.Checks.Apply(parseResult, options);
         using var loggerFactory = parseResult.GetValue(cli.Verbose) ? new StderrLoggerFactory(error, LogLevel.Debug) : null;
         options.LoggerFactory = loggerFactory;
 
@@ -134,6 +135,7 @@ internal static class CliApp
         {
             server.MessageReceived += (_, e) => events.Message(e.Message, Save(e.Message, saveDir, error));
             server.CommandRefused += (_, e) => events.Refused(e);
+            server.ViolationRecorded += (_, e) => events.Violation(e.Violation);
             events.Listening(server, Describe(options));
             if (!IPAddress.IsLoopback(options.Address) && !options.RequireAuthentication)
             {

@@ -89,12 +89,15 @@ internal sealed class CliOptions
             "Exit codes: 0 after Ctrl-C or SIGTERM, 1 if it cannot listen, 2 for a bad option.")
         {
             Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
-            MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose,
+            MaxSize, Greylist, RateLimit, KnownRecipients, SaveDir, Json, Verbose, Checks.Strict, Checks.Check,
         };
         Root.Validators.Add(ValidateCombinations);
     }
 
     public RootCommand Root { get; }
+
+    /// <summary>--strict and --check, with what the checks print.</summary>
+    public CheckOptions Checks { get; } = new();
 
     public Option<IPAddress> Host { get; } = new("--host")
     {
