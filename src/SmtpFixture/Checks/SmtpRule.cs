@@ -27,8 +27,9 @@ public sealed class SmtpRule
     public string Description { get; }
 
     /// <summary>
-    /// The reply given in <see cref="SmtpCheckMode.Reject"/> mode, or <see langword="null"/> when there is nothing left
-    /// to refuse (the client already left, or the server always refuses, as the protocol requires).
+    /// The reply given in <see cref="SmtpCheckMode.Reject"/> mode, or <see langword="null"/> when there is none to
+    /// give: the client has left (<c>no-quit</c>), the octets are discarded anyway (<c>pipelined-after-starttls</c>), or
+    /// the reply is the one the request got before (<c>retry-after-permanent-failure</c>).
     /// </summary>
     public SmtpReply? RejectReply { get; }
 
