@@ -71,15 +71,14 @@ internal static class ContentChecks
                 findings.LongLineAt = start;
             }
 
+            // The first CR is bare unless it ends the line's CRLF (then there is no earlier one); the LF unless a CR precedes it.
             var cr = line.IndexOf((byte)'\r');
-            if (findings.BareLineEndingAt < 0 && lf >= 0 && (line.Length < 2 || line[^2] != '\r'))
+            var bareCr = cr >= 0 && (lf < 0 || cr != line.Length - 2) ? start + cr : -1;
+            var bareLf = lf >= 0 && (line.Length < 2 || line[^2] != '\r') ? end - 1 : -1;
+            if (findings.BareLineEndingAt < 0 && (bareCr >= 0 || bareLf >= 0))
             {
-                findings.BareLineEndingAt = end - 1;
-                findings.BareLf = true;
-            }
-            else if (findings.BareLineEndingAt < 0 && cr >= 0 && (lf < 0 || cr != line.Length - 2))
-            {
-                findings.BareLineEndingAt = start + cr;
+                findings.BareLf = bareCr < 0 || (bareLf >= 0 && bareLf < bareCr);
+                findings.BareLineEndingAt = findings.BareLf ? bareLf : bareCr;
             }
 
             start = end;
@@ -100,7 +99,7 @@ internal static class ContentChecks
 }
 
 /// <summary>The first offset (in the decoded content) at which each byte-level rule is broken, or -1.</summary>
-internal struct ContentFindings
+internal record struct ContentFindings
 {
     public ContentFindings()
     {
