@@ -119,9 +119,9 @@ internal static class CliApp
         {
             server = await SmtpTestServer.StartAsync(options, stop).ConfigureAwait(false);
         }
-        catch (SocketException ex)
+        catch (IOException ex) when (ex.InnerException is SocketException socket)
         {
-            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"smtp-fixture: cannot listen on {options.Address}:{options.Port}: {ex.Message}")).ConfigureAwait(false);
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"smtp-fixture: cannot listen on {options.Address}:{options.Port}: {socket.Message}")).ConfigureAwait(false);
             return CannotListen;
         }
         catch (ArgumentException ex)
@@ -154,9 +154,10 @@ internal static class CliApp
                 // Ctrl-C or SIGTERM: shut down gracefully below.
             }
 
+            await server.DisposeAsync().ConfigureAwait(false);
             try
             {
-                await server.DisposeAsync().ConfigureAwait(false);
+                server.ThrowIfFaulted();
             }
             catch (SmtpPolicyException ex)
             {

@@ -10,6 +10,8 @@ namespace SmtpFixture.FluentAssertions;
 /// server's <see cref="SmtpTestServer.Describe"/>: the envelope and subject of each message and every refused attempt.
 /// </summary>
 /// <remarks>
+/// Each assertion first throws the server's unreported policy errors (<see cref="SmtpTestServer.ThrowIfFaulted"/>):
+/// a client that got <c>451</c> from a broken policy must not read as an ordinary refusal or a missing message.
 /// The assertions are immediate: they look at what the server holds when they run and never wait. That is enough when
 /// the test awaited the sending, because the server stores a message before it answers <c>250</c> to the end of data.
 /// When the code under test sends in the background, first <c>await server.WaitForMessagesAsync(n)</c> or
@@ -37,6 +39,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var messages = Subject.Messages;
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(messages.Count == count)
@@ -54,6 +57,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
     public AndConstraint<SmtpTestServerAssertions> HaveReceivedNoMessages(string because = "", params object[] becauseArgs)
     {
         var messages = Subject.Messages;
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(messages.Count == 0)
@@ -75,6 +79,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
         ArgumentNullException.ThrowIfNull(predicate);
         var test = predicate.Compile();
         var matches = Subject.Messages.Where(test).ToArray();
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(matches.Length > 0)
@@ -97,6 +102,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
         ArgumentNullException.ThrowIfNull(predicate);
         var test = predicate.Compile();
         var matches = Subject.Messages.Where(test).ToArray();
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(matches.Length == 0)
@@ -122,6 +128,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
     {
         ArgumentException.ThrowIfNullOrEmpty(recipient);
         var matches = Subject.Messages.Where(m => m.Envelope.Recipients.Any(r => FailureText.SameMailbox(r, recipient))).ToArray();
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(matches.Length > 0)
@@ -142,6 +149,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
     {
         ArgumentException.ThrowIfNullOrEmpty(recipient);
         var matches = Subject.Messages.Count(m => m.Envelope.Recipients.Any(r => FailureText.SameMailbox(r, recipient)));
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(matches == 0)
@@ -173,6 +181,7 @@ public sealed class SmtpTestServerAssertions : ReferenceTypeAssertions<SmtpTestS
             .SelectMany(a => a.Exchanges)
             .FirstOrDefault(e => e.Reply.Code == code && (stage is null || e.Stage == stage));
         var where = stage is null ? string.Empty : " at " + stage;
+        Subject.ThrowIfFaulted();
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(match is not null)

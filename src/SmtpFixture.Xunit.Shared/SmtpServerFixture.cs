@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 #if XUNIT_V3
@@ -94,10 +95,12 @@ public partial class SmtpServerFixture
     /// Under xUnit v3 the wait ends when the current test is cancelled (<c>TestContext.Current.CancellationToken</c>);
     /// to wait with a token of your own, call <see cref="SmtpTestServer.WaitForMessageAsync"/> on <see cref="Server"/>.
     /// </remarks>
-    /// <exception cref="SmtpWaitTimeoutException">No matching message arrived in time; the message lists what did arrive and what was refused.</exception>
+    /// <param name="predicateText">How the predicate reads in failure messages; filled in by the compiler from the argument's source text.</param>
+    /// <exception cref="SmtpWaitTimeoutException">No matching message arrived in time; the message shows the predicate and lists what did arrive and what was refused.</exception>
     /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
-    public Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null) =>
-        Server.WaitForMessageAsync(predicate, timeout, CurrentTestCancellationToken());
+    public Task<ReceivedMessage> WaitForMessageAsync(
+        Func<ReceivedMessage, bool>? predicate = null, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null) =>
+        Server.WaitForMessageAsync(predicate, timeout, CurrentTestCancellationToken(), predicateText);
 
     /// <summary>Waits until at least <paramref name="count"/> messages have arrived since the start or the last <see cref="Reset"/>.</summary>
     /// <param name="count">How many messages; at least 1.</param>
@@ -142,13 +145,17 @@ public partial class SmtpServerFixture
         _server = await SmtpTestServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the server and frees its port.</summary>
+    /// <summary>
+    /// Stops the server and frees its port, then fails with the policy errors no test has seen: a fixture outlives its
+    /// tests, so this is the last place a broken policy can still fail the run.
+    /// </summary>
     private async Task StopServerAsync()
     {
         var server = Interlocked.Exchange(ref _server, null);
         if (server is not null)
         {
             await server.DisposeAsync().ConfigureAwait(false);
+            server.ThrowIfFaulted();
         }
     }
 

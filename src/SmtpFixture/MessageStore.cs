@@ -1,354 +1,129 @@
-using System.Text;
+using System.Globalization;
+using SmtpFixture.Capture;
 using SmtpFixture.Checks;
 
 namespace SmtpFixture;
 
 /// <summary>
-/// The ordered record of what a server captured and refused, and the waiters for it. Waiters are woken by the
-/// session that stores a message (no polling); their continuations run on the thread pool, never on the session.
+/// What one server captured, and the ways to wait for it: it wires the parts together, each with one job — the
+/// <see cref="CaptureLog"/> records, the <see cref="CaptureWaiters"/> wait, the <see cref="FaultSink"/> keeps policy
+/// errors until a test sees them, the <see cref="CaptureReport"/> writes the failure text.
 /// </summary>
 internal sealed class MessageStore
 {
-    private readonly object _gate = new();
-    private readonly List<ReceivedMessage> _messages = [];
-    private readonly List<SmtpAttempt> _attempts = [];
-    private readonly List<Waiter> _waiters = [];
-    private readonly List<Exception> _unreportedErrors = [];
-    private readonly List<SmtpViolation> _violations = [];
-    private readonly int _maxMessages;
-    private long _receivedSinceReset;
+    private readonly CaptureLog _log;
+    private readonly FaultSink _faults = new();
+    private readonly CaptureWaiters _waiters;
+    private readonly ViolationLog _violations;
 
-    public MessageStore(int maxMessages) => _maxMessages = maxMessages;
+    public MessageStore(int maxMessages)
+    {
+        _log = new CaptureLog(maxMessages);
+        _violations = new ViolationLog(maxMessages);
+        _waiters = new CaptureWaiters(_faults, Describe);
 
-    public long EvictedCount { get; private set; }
+        // The server's event first, then the waiters, whose continuations run on the thread pool.
+        _log.MessageAdded += message =>
+        {
+            MessageAdded?.Invoke(message);
+            _waiters.Offer(message);
+        };
+        _log.AttemptEnded += _waiters.Offer;
+        _log.RefusalRecorded += _waiters.Offer;
+    }
 
-    /// <summary>Called, outside the lock, for each message added; set by <see cref="SmtpTestServer"/> to raise its event.</summary>
+    /// <summary>Called for each message added; set by <see cref="SmtpTestServer"/> to raise its event.</summary>
     public Action<ReceivedMessage>? MessageAdded { get; set; }
 
     /// <summary>Called for each command answered with a 4xx or 5xx reply; set by <see cref="SmtpTestServer"/> to raise its event.</summary>
     public Action<SmtpSessionInfo, SmtpExchange>? CommandRefused { get; set; }
 
-    public IReadOnlyList<ReceivedMessage> Messages
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _messages.ToArray();
-            }
-        }
-    }
-
-    public IReadOnlyList<SmtpAttempt> Attempts
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _attempts.ToArray();
-            }
-        }
-    }
-
     /// <summary>Called for each violation as it is recorded (message-layer ones are checked later, on demand); set by <see cref="SmtpTestServer"/> to raise its event.</summary>
-    public Action<SmtpViolation>? ViolationRecorded { get; set; }
+    public Action<SmtpViolation>? ViolationRecorded
+    {
+        get => _violations.Recorded;
+        set => _violations.Recorded = value;
+    }
 
     /// <summary>Every violation: those recorded as sessions ran, then the message-layer ones of each stored message.</summary>
-    public IReadOnlyList<SmtpViolation> Violations
-    {
-        get
-        {
-            SmtpViolation[] recorded;
-            lock (_gate)
-            {
-                recorded = _violations.ToArray();
-            }
+    public IReadOnlyList<SmtpViolation> Violations => [.. _violations.Snapshot(), .. _log.Messages.SelectMany(m => m.MessageViolations)];
 
-            return [.. recorded, .. Messages.SelectMany(m => m.MessageViolations)];
-        }
-    }
+    public void AddViolation(SmtpViolation violation) => _violations.Add(violation);
 
-    public void AddViolation(SmtpViolation violation)
-    {
-        lock (_gate)
-        {
-            _violations.Add(violation);
-            if (_maxMessages > 0 && _violations.Count > _maxMessages * 4)
-            {
-                _violations.RemoveRange(0, _violations.Count - _maxMessages * 4);
-            }
-        }
+    public IReadOnlyList<ReceivedMessage> Messages => _log.Messages;
 
-        ViolationRecorded?.Invoke(violation);
-    }
+    public IReadOnlyList<SmtpAttempt> Attempts => _log.Attempts;
 
-    public void AddAttempt(SmtpAttempt attempt)
-    {
-        lock (_gate)
-        {
-            _attempts.Add(attempt);
-            if (_maxMessages > 0 && _attempts.Count > _maxMessages * 4)
-            {
-                _attempts.RemoveRange(0, _attempts.Count - _maxMessages * 4);
-            }
-        }
-    }
+    public long EvictedCount => _log.EvictedCount;
 
-    public void Add(ReceivedMessage message)
-    {
-        List<(Waiter Waiter, Exception? Error)>? woken = null;
-        lock (_gate)
-        {
-            _messages.Add(message);
-            _receivedSinceReset++;
-            if (_maxMessages > 0 && _messages.Count > _maxMessages)
-            {
-                _messages.RemoveAt(0);
-                EvictedCount++;
-            }
+    public bool IsFaulted => _faults.HasErrors;
 
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                var waiter = _waiters[i];
-                Exception? error = null;
-                bool satisfied;
-                try
-                {
-                    satisfied = waiter.IsSatisfiedBy(message, _receivedSinceReset);
-                }
-                catch (Exception ex)
-                {
-                    satisfied = true;
-                    error = ex;
-                }
+    public void Add(ReceivedMessage message) => _log.Add(message);
 
-                if (satisfied)
-                {
-                    _waiters.RemoveAt(i);
-                    (woken ??= []).Add((waiter, error));
-                }
-            }
-        }
+    public void AddAttempt(SmtpAttempt attempt) => _log.AddAttempt(attempt);
 
-        MessageAdded?.Invoke(message);
-        if (woken is null)
-        {
-            return;
-        }
-
-        foreach (var (waiter, error) in woken)
-        {
-            if (error is null)
-            {
-                waiter.Complete(message, Messages);
-            }
-            else
-            {
-                waiter.Fail(error);
-            }
-        }
-    }
-
+    /// <summary>Keeps a policy's or callback's error for the test: a pending wait fails with it now, otherwise the next wait, assertion or check.</summary>
     public void ReportError(Exception error)
     {
-        List<Waiter> failed;
-        lock (_gate)
-        {
-            _unreportedErrors.Add(error);
-            failed = [.. _waiters];
-            _waiters.Clear();
-        }
-
-        if (failed.Count == 0)
-        {
-            // Nobody is waiting: keep the error for the next WaitFor… call or DisposeAsync to report.
-            return;
-        }
-
-        var exception = TakeErrors();
-        if (exception is not null)
-        {
-            foreach (var waiter in failed)
-            {
-                waiter.Fail(exception);
-            }
-        }
+        _faults.Add(error);
+        _waiters.FailWithUnreportedErrors();
     }
 
     /// <summary>Returns (and forgets) errors no test has seen yet, as one exception.</summary>
-    public SmtpPolicyException? TakeErrors()
-    {
-        lock (_gate)
-        {
-            if (_unreportedErrors.Count == 0)
-            {
-                return null;
-            }
+    public SmtpPolicyException? TakeErrors() => _faults.Take();
 
-            var errors = _unreportedErrors.ToArray();
-            _unreportedErrors.Clear();
-            return new SmtpPolicyException(errors);
-        }
+    public void ThrowIfFaulted() => _faults.ThrowIfAny();
+
+    /// <summary>Ends every pending wait, and every later one that finds nothing captured, with "the server was stopped".</summary>
+    public void Stop() => _waiters.Stop();
+
+    /// <summary>Forgets what was captured; errors not yet reported stay, so that a reset cannot hide a broken policy.</summary>
+    public void Reset()
+    {
+        _log.Reset();
+        _violations.Clear();
     }
 
-    public async Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool>? predicate, TimeSpan timeout, Func<string> describePending, CancellationToken cancellationToken)
+    public string Describe()
     {
-        var waiter = new Waiter(predicate, 0);
-        lock (_gate)
-        {
-            ThrowIfErrors();
-            foreach (var message in _messages)
-            {
-                if (predicate is null || predicate(message))
-                {
-                    return message;
-                }
-            }
+        // The violations only when there are some, so that a clean run reads as before.
+        var violations = Violations;
+        var text = CaptureReport.Describe(_log.Messages, _log.Attempts);
+        return violations.Count == 0 ? text : text + Environment.NewLine + ViolationReport.Format(violations);
+    }
 
-            _waiters.Add(waiter);
-        }
-
-        await WaitAsync(waiter, timeout, describePending, predicate is null ? "a message" : "a message matching the predicate", cancellationToken).ConfigureAwait(false);
-        return waiter.Message!;
+    public Task<ReceivedMessage> WaitForMessageAsync(
+        Func<ReceivedMessage, bool>? predicate, TimeSpan timeout, Func<string> describePending, CancellationToken cancellationToken, string? predicateText = null)
+    {
+        var match = predicate ?? (_ => true);
+        var waiter = new Waiter<ReceivedMessage>(match, Describe("a message", predicate, predicateText));
+        return _waiters.WaitAsync(waiter, () => _log.Messages.FirstOrDefault(match), timeout, describePending, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, Func<string> describePending, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(null, count);
-        lock (_gate)
-        {
-            ThrowIfErrors();
-            if (_receivedSinceReset >= count)
-            {
-                return _messages.ToArray();
-            }
-
-            _waiters.Add(waiter);
-        }
-
-        await WaitAsync(waiter, timeout, describePending, count == 1 ? "1 message" : $"{count} messages", cancellationToken).ConfigureAwait(false);
-        return waiter.Snapshot!;
+        // Counts arrivals since the reset, so that messages evicted by MaxStoredMessages still count.
+        var waiter = new Waiter<ReceivedMessage>(_ => _log.ReceivedSinceReset >= count, count == 1 ? "1 message" : string.Create(CultureInfo.InvariantCulture, $"{count} messages"));
+        await _waiters.WaitAsync(waiter, () => _log.ReceivedSinceReset >= count ? _log.Messages.LastOrDefault() : null, timeout, describePending, cancellationToken).ConfigureAwait(false);
+        return _log.Messages;
     }
 
-    public void Reset()
+    public Task<SmtpAttempt> WaitForAttemptAsync(
+        Func<SmtpAttempt, bool>? predicate, TimeSpan timeout, Func<string> describePending, CancellationToken cancellationToken, string? predicateText = null)
     {
-        lock (_gate)
-        {
-            _messages.Clear();
-            _attempts.Clear();
-            _violations.Clear();
-            _unreportedErrors.Clear();
-            _receivedSinceReset = 0;
-            EvictedCount = 0;
-        }
+        Func<SmtpAttempt, bool> match = predicate is null ? static a => a.Outcome != SmtpAttemptOutcome.InProgress : a => a.Outcome != SmtpAttemptOutcome.InProgress && predicate(a);
+        var waiter = new Waiter<SmtpAttempt>(match, Describe("an ended attempt", predicate, predicateText));
+        return _waiters.WaitAsync(waiter, () => _log.Attempts.FirstOrDefault(match), timeout, describePending, cancellationToken);
     }
 
-    /// <summary>What arrived and what was refused, for the message of a failed wait or assertion.</summary>
-    public string Describe()
+    public Task<SmtpExchange> WaitForRefusalAsync(
+        Func<SmtpExchange, bool>? predicate, TimeSpan timeout, Func<string> describePending, CancellationToken cancellationToken, string? predicateText = null)
     {
-        var messages = Messages;
-        var attempts = Attempts;
-        var refused = attempts.Where(a => a.Outcome is SmtpAttemptOutcome.Refused or SmtpAttemptOutcome.Aborted && a.Exchanges.Count > 0).ToArray();
-
-        // A transaction still under way is neither refused nor aborted yet: calling it so would mislead the reader.
-        var inProgress = attempts.Where(a => a.Outcome == SmtpAttemptOutcome.InProgress && a.Exchanges.Count > 0).ToArray();
-        var text = new StringBuilder();
-        text.Append(messages.Count switch { 0 => "No messages were received.", 1 => "1 message was received:", _ => $"{messages.Count} messages were received:" });
-        foreach (var message in messages)
-        {
-            text.AppendLine().Append("  - ").Append(message);
-        }
-
-        if (refused.Length > 0)
-        {
-            text.AppendLine().Append(refused.Length == 1 ? "1 attempt was refused or aborted:" : $"{refused.Length} attempts were refused or aborted:");
-            foreach (var attempt in refused)
-            {
-                text.AppendLine().Append("  - ").Append(attempt);
-            }
-        }
-        else
-        {
-            text.AppendLine().Append("No attempts were refused.");
-        }
-
-        if (inProgress.Length > 0)
-        {
-            text.AppendLine().Append(inProgress.Length == 1 ? "1 attempt is in progress:" : $"{inProgress.Length} attempts are in progress:");
-            foreach (var attempt in inProgress)
-            {
-                text.AppendLine().Append("  - ").Append(attempt);
-            }
-        }
-
-        // Only when there are some, so that a clean run reads as before.
-        var violations = Violations;
-        if (violations.Count > 0)
-        {
-            text.AppendLine().Append(ViolationReport.Format(violations));
-        }
-
-        return text.ToString();
+        var match = predicate ?? (_ => true);
+        var waiter = new Waiter<SmtpExchange>(match, Describe("a refusal", predicate, predicateText));
+        return _waiters.WaitAsync(waiter, () => _log.Attempts.SelectMany(a => a.Refusals).FirstOrDefault(match), timeout, describePending, cancellationToken);
     }
 
-    private void ThrowIfErrors()
-    {
-        if (_unreportedErrors.Count > 0)
-        {
-            var errors = _unreportedErrors.ToArray();
-            _unreportedErrors.Clear();
-            throw new SmtpPolicyException(errors);
-        }
-    }
-
-    private async Task WaitAsync(Waiter waiter, TimeSpan timeout, Func<string> describePending, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            lock (_gate)
-            {
-                _waiters.Remove(waiter);
-            }
-
-            var pending = describePending();
-            throw new SmtpWaitTimeoutException(
-                $"Timed out after {timeout.TotalSeconds:0.###} s waiting for {what}. {Describe()}{(pending.Length > 0 ? Environment.NewLine + pending : string.Empty)}");
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_gate)
-            {
-                _waiters.Remove(waiter);
-            }
-
-            throw;
-        }
-    }
-
-    private sealed class Waiter(Func<ReceivedMessage, bool>? predicate, int count)
-    {
-        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Task => _done.Task;
-
-        public ReceivedMessage? Message { get; private set; }
-
-        public IReadOnlyList<ReceivedMessage>? Snapshot { get; private set; }
-
-        public bool IsSatisfiedBy(ReceivedMessage message, long received) =>
-            count > 0 ? received >= count : predicate is null || predicate(message);
-
-        public void Complete(ReceivedMessage message, IReadOnlyList<ReceivedMessage> all)
-        {
-            Message = message;
-            Snapshot = all;
-            _done.TrySetResult();
-        }
-
-        public void Fail(Exception error) => _done.TrySetException(error);
-    }
+    private static string Describe(string what, Delegate? predicate, string? predicateText) =>
+        predicate is null ? what : what + " matching " + (string.IsNullOrWhiteSpace(predicateText) ? "the predicate" : predicateText);
 }

@@ -1,3 +1,4 @@
+using SmtpFixture.Capture;
 using SmtpFixture.Checks;
 
 namespace SmtpFixture;
@@ -10,6 +11,7 @@ public sealed class SmtpAttempt
 {
     private readonly List<SmtpExchange> _exchanges = [];
     private readonly object _gate = new();
+    private IAttemptObserver? _observer;
     private List<SmtpViolation>? _violations;
 
     internal SmtpAttempt(SmtpSessionInfo session, DateTimeOffset startedAt)
@@ -73,6 +75,26 @@ public sealed class SmtpAttempt
         {
             _exchanges.Add(exchange);
         }
+
+        _observer?.ExchangeRecorded(this, exchange);
+    }
+
+    /// <summary>
+    /// Reports what happened to the attempt so far, then each later exchange and its end, to <paramref name="observer"/>
+    /// (the capture log that stored it, for the waiters). Called on the session's thread, like every change.
+    /// </summary>
+    internal void Observe(IAttemptObserver observer)
+    {
+        _observer = observer;
+        foreach (var exchange in Exchanges)
+        {
+            observer.ExchangeRecorded(this, exchange);
+        }
+
+        if (Outcome != SmtpAttemptOutcome.InProgress)
+        {
+            observer.AttemptEnded(this);
+        }
     }
 
     internal bool HasRefusal
@@ -96,7 +118,12 @@ public sealed class SmtpAttempt
 
     internal void Complete(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
     {
-        Outcome = outcome;
+        var ended = Outcome == SmtpAttemptOutcome.InProgress && outcome != SmtpAttemptOutcome.InProgress;
         Message = message;
+        Outcome = outcome;
+        if (ended)
+        {
+            _observer?.AttemptEnded(this);
+        }
     }
 }

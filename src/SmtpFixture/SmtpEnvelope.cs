@@ -35,6 +35,9 @@ public sealed class SmtpEnvelope
     /// <summary>Whether MAIL FROM carried the SMTPUTF8 parameter (RFC 6531).</summary>
     public bool SmtpUtf8 => MailParameters.ContainsKey("SMTPUTF8");
 
+    /// <summary>Whether MAIL FROM carried the REQUIRETLS parameter (RFC 8689): the sender asks that the message travel only over TLS.</summary>
+    public bool RequireTls => MailParameters.ContainsKey("REQUIRETLS");
+
     /// <summary>The RFC 3461 RET value (<c>FULL</c> or <c>HDRS</c>), or <see langword="null"/>.</summary>
     public string? Ret => MailParameters.TryGetValue("RET", out var v) ? v : null;
 

@@ -85,6 +85,13 @@ public sealed class SmtpTestServerOptions
     /// <summary>Whether EHLO advertises and the server accepts DSN parameters (RFC 3461: RET, ENVID, NOTIFY, ORCPT).</summary>
     public bool AdvertiseDsn { get; set; } = true;
 
+    /// <summary>
+    /// Whether EHLO over TLS advertises REQUIRETLS (RFC 8689) and MAIL FROM accepts its <c>REQUIRETLS</c> parameter
+    /// there (recorded in <see cref="SmtpEnvelope.RequireTls"/>); without TLS the parameter gets <c>555 5.5.4</c>.
+    /// Off by default; needs <see cref="Tls"/>.
+    /// </summary>
+    public bool AdvertiseRequireTls { get; set; }
+
     /// <summary>Whether the server offers TLS: not at all (the default), through STARTTLS, or from the first byte (implicit TLS).</summary>
     public SmtpTlsMode Tls { get; set; }
 
@@ -202,6 +209,11 @@ public sealed class SmtpTestServerOptions
         if (RequireTls && Tls == SmtpTlsMode.None)
         {
             throw new ArgumentException("RequireTls needs Tls set to StartTls or Implicit.", nameof(RequireTls));
+        }
+
+        if (AdvertiseRequireTls && Tls == SmtpTlsMode.None)
+        {
+            throw new ArgumentException("AdvertiseRequireTls needs Tls set to StartTls or Implicit.", nameof(AdvertiseRequireTls));
         }
 
         if (RequireAuthentication && !AuthenticationEnabled)

@@ -60,7 +60,8 @@ public sealed class ServerEventsTests
         await SendAsync(server, "alice@example.com");
 
         Assert.Single(server.Messages);
-        var error = await Assert.ThrowsAsync<SmtpPolicyException>(async () => await server.DisposeAsync());
+        await server.DisposeAsync();
+        var error = Assert.Throws<SmtpPolicyException>(server.ThrowIfFaulted);
         Assert.Contains("handler broke", error.InnerExceptions[0].Message, StringComparison.Ordinal);
     }
 

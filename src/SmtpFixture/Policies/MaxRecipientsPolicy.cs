@@ -1,6 +1,9 @@
 namespace SmtpFixture.Policies;
 
-/// <summary>Refuses each RCPT TO beyond a number of accepted recipients with <c>452 4.5.3</c> (RFC 5321 §4.5.3.1.10).</summary>
+/// <summary>
+/// Refuses each RCPT TO beyond a number of accepted recipients with <c>452 4.5.3</c> (RFC 5321 §4.5.3.1.10).
+/// <see cref="SmtpTestServerOptions.MaxRecipients"/> is this policy too, run before the script.
+/// </summary>
 internal sealed class MaxRecipientsPolicy : SmtpPolicy
 {
     private readonly int _max;

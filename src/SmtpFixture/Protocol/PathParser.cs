@@ -93,7 +93,8 @@ internal static class PathParser
                 return false;
             }
 
-            if (value is not null && (value.Length == 0 || !value.All(c => (c is >= (char)33 and <= (char)126 && c != '=') || (allowUtf8 && c > 127))))
+            // RFC 6531 §3.3: UTF-8 in a value (with SMTPUTF8 offered) only when valid (RFC 3629).
+            if (value is not null && (value.Length == 0 || !value.All(c => (c is >= (char)33 and <= (char)126 && c != '=') || (allowUtf8 && c > 127)) || !StrictUtf8.IsValid(value)))
             {
                 return false;
             }

@@ -45,15 +45,15 @@ internal sealed class SaslAuthenticator
             return Next(null);
         }
 
-        return TryDecode(initialResponse, out var response) ? Next(response) : SaslStep.Fail(SecurityReplies.CannotDecode);
+        return TryDecode(initialResponse, out var response) ? Next(response) : SaslStep.Fail(Replies.CannotDecode);
     }
 
     /// <summary>A response line from the client; <see langword="null"/> when the line was longer than allowed.</summary>
     public SaslStep Respond(string? line) =>
-        line is null ? SaslStep.Fail(SecurityReplies.AuthLineTooLong)
-        : line == "*" ? SaslStep.Fail(SecurityReplies.Cancelled)
-        : !TryDecode(line, out var response) ? SaslStep.Fail(SecurityReplies.CannotDecode)
-        : _refused ? SaslStep.Fail(SecurityReplies.InvalidCredentials) // XOAUTH2 after its error challenge.
+        line is null ? SaslStep.Fail(Replies.AuthLineTooLong)
+        : line == "*" ? SaslStep.Fail(Replies.Cancelled)
+        : !TryDecode(line, out var response) ? SaslStep.Fail(Replies.CannotDecode)
+        : _refused ? SaslStep.Fail(Replies.InvalidCredentials) // XOAUTH2 after its error challenge.
         : Next(response);
 
     /// <summary>
@@ -68,7 +68,7 @@ internal sealed class SaslAuthenticator
             return SaslStep.Send(XOAuth2Error);
         }
 
-        return SaslStep.Fail(SecurityReplies.InvalidCredentials);
+        return SaslStep.Fail(Replies.InvalidCredentials);
     }
 
     private SaslStep Next(byte[]? response)
@@ -137,7 +137,7 @@ internal sealed class SaslAuthenticator
                 break;
         }
 
-        return credentials is null ? SaslStep.Fail(SecurityReplies.MalformedResponse) : SaslStep.Check(credentials);
+        return credentials is null ? SaslStep.Fail(Replies.MalformedResponse) : SaslStep.Check(credentials);
     }
 
     /// <summary>Decodes a base64 response; a lone "=" is an empty initial response (RFC 4954 §4).</summary>

@@ -39,11 +39,11 @@ internal static class SessionRules
     {
         (SessionState.Refused, not SmtpVerb.Quit) => Replies.NoServiceHere,
         (SessionState.Connected, SmtpVerb.Mail or SmtpVerb.Rcpt or SmtpVerb.Data or SmtpVerb.Bdat) => Replies.HeloFirst,
-        (SessionState.Connected, SmtpVerb.Auth) => SecurityReplies.AuthNeedsEhlo,
+        (SessionState.Connected, SmtpVerb.Auth) => Replies.AuthNeedsEhlo,
         (SessionState.Greeted, SmtpVerb.Rcpt or SmtpVerb.Data or SmtpVerb.Bdat) => Replies.NeedMail,
         (SessionState.MailGiven or SessionState.HasRecipients or SessionState.Chunking, SmtpVerb.Mail) => Replies.NestedMail,
-        (SessionState.MailGiven or SessionState.HasRecipients or SessionState.Chunking, SmtpVerb.Auth) => SecurityReplies.AuthInTransaction,
-        (SessionState.MailGiven or SessionState.HasRecipients or SessionState.Chunking, SmtpVerb.StartTls) => SecurityReplies.StartTlsInTransaction,
+        (SessionState.MailGiven or SessionState.HasRecipients or SessionState.Chunking, SmtpVerb.Auth) => Replies.AuthInTransaction,
+        (SessionState.MailGiven or SessionState.HasRecipients or SessionState.Chunking, SmtpVerb.StartTls) => Replies.StartTlsInTransaction,
         (SessionState.Chunking, SmtpVerb.Data) => Replies.DataAfterBdat,
         _ => null,
     };

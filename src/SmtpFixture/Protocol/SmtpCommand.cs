@@ -21,7 +21,7 @@ internal readonly record struct SmtpCommand(SmtpVerb Verb, string Arguments, str
         SmtpVerb.Rset => Replies.RsetSyntax,
         SmtpVerb.Data => Replies.DataSyntax,
         SmtpVerb.Quit => Replies.QuitSyntax,
-        SmtpVerb.StartTls => SecurityReplies.StartTlsSyntax,
+        SmtpVerb.StartTls => Replies.StartTlsSyntax,
         _ => null,
     };
 

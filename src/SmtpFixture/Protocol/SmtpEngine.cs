@@ -29,7 +29,20 @@ internal sealed class SmtpEngine
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
         Checks = new CheckSettings(options.Checks);
-        BuiltInPolicies = options.StrictAddressSyntax ? [Script.Policy, new AddressSyntaxPolicy()] : [Script.Policy];
+        ParameterLineAllowance = EsmtpExtensions.LineAllowance(options);
+        // The limits the options set are the built-in policies that implement them, so that each limit has one
+        // implementation and a refusal names it. RequireTls and RequireAuthentication are gates: they run before
+        // MAIL FROM is parsed (RFC 3207 §4: nothing but NOOP, EHLO, STARTTLS and QUIT before TLS). The size and
+        // recipient limits run first in the chain, where the server checked them before the script.
+        Gates = [.. Limit(options.RequireTls, () => new RequireTlsPolicy()), .. Limit(options.RequireAuthentication, () => new RequireAuthenticationPolicy())];
+        MaxMessageSize = options.MaxMessageSize > 0 ? new MaxMessageSizePolicy(options.MaxMessageSize) : null;
+        BuiltInPolicies =
+        [
+            new MaxRecipientsPolicy(options.MaxRecipients),
+            .. Limit(MaxMessageSize is not null, () => MaxMessageSize!),
+            Script.Policy,
+            .. Limit(options.StrictAddressSyntax, () => new AddressSyntaxPolicy()),
+        ];
     }
 
     public SmtpTestServerOptions Options { get; }
@@ -53,8 +66,14 @@ internal sealed class SmtpEngine
     /// <summary>The test's script, consulted before every other policy.</summary>
     public SmtpScript Script { get; } = new();
 
-    /// <summary>The script, then the policies the options switch on (strict address syntax), in that order.</summary>
+    /// <summary>The limits the options set (recipients, size), the script, then strict address syntax, in that order.</summary>
     public SmtpPolicy[] BuiltInPolicies { get; }
+
+    /// <summary>The policies that decide MAIL FROM before it is parsed: TLS and authentication required by the options.</summary>
+    public SmtpPolicy[] Gates { get; }
+
+    /// <summary>The size limit of the options (also asked when content outgrows its buffer), or <see langword="null"/> without one.</summary>
+    public MaxMessageSizePolicy? MaxMessageSize { get; }
 
     /// <summary>
     /// Every policy a session consults, in order: the built-in ones, then the user's. Rebuilt only when the user's
@@ -83,22 +102,25 @@ internal sealed class SmtpEngine
 
     public int NextTransactionNumber() => Interlocked.Increment(ref _transactions);
 
-    /// <summary>The EHLO reply of a new plaintext session.</summary>
-    public SmtpReply EhloReply => GetEhloReply(secure: Security.Mode == SmtpTlsMode.Implicit, authenticated: false);
-
     /// <summary>The EHLO reply for a session state, built once per state: the extensions depend on the options and on it.</summary>
     public SmtpReply GetEhloReply(bool secure, bool authenticated)
     {
         var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
-        return _ehloReplies[index] ??= BuildEhloReply(secure, authenticated);
+        return _ehloReplies[index] ??= EsmtpExtensions.EhloReply(Scope(secure, authenticated));
     }
 
     /// <summary>The HELP reply for a session state: it lists STARTTLS and AUTH exactly when EHLO would offer them.</summary>
     public SmtpReply GetHelpReply(bool secure, bool authenticated)
     {
         var index = (secure ? 1 : 0) + (authenticated ? 2 : 0);
-        return _helpReplies[index] ??= BuildHelpReply(secure, authenticated);
+        return _helpReplies[index] ??= EsmtpExtensions.HelpReply(Scope(secure, authenticated));
     }
+
+    /// <summary>How much longer than <see cref="SmtpTestServerOptions.MaxCommandLength"/> a MAIL or RCPT line may be (RFC 5321 §4.5.3.1.4).</summary>
+    public int ParameterLineAllowance { get; }
+
+    /// <summary>What the extension table judges against in a session state.</summary>
+    public EsmtpScope Scope(bool secure, bool authenticated) => new(Options, Security, secure, authenticated);
 
     public void Reset()
     {
@@ -111,81 +133,7 @@ internal sealed class SmtpEngine
         }
     }
 
-    private SmtpReply BuildEhloReply(bool secure, bool authenticated)
-    {
-        var o = Options;
-        var lines = new List<string> { o.ServerName + " greets you" };
-        if (o.AdvertiseSize)
-        {
-            lines.Add(o.MaxMessageSize > 0 ? "SIZE " + o.MaxMessageSize.ToString(CultureInfo.InvariantCulture) : "SIZE");
-        }
-
-        if (o.AdvertisePipelining)
-        {
-            lines.Add("PIPELINING");
-        }
-
-        if (o.Advertise8BitMime)
-        {
-            lines.Add("8BITMIME");
-        }
-
-        if (o.AdvertiseSmtpUtf8)
-        {
-            lines.Add("SMTPUTF8");
-        }
-
-        if (o.AdvertiseEnhancedStatusCodes)
-        {
-            lines.Add("ENHANCEDSTATUSCODES");
-        }
-
-        if (o.AdvertiseChunking)
-        {
-            lines.Add("CHUNKING");
-            if (o.AdvertiseBinaryMime)
-            {
-                lines.Add("BINARYMIME");
-            }
-        }
-
-        if (o.AdvertiseDsn)
-        {
-            lines.Add("DSN");
-        }
-
-        // RFC 3207 §4.2: STARTTLS is not offered again once TLS is active.
-        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
-        {
-            lines.Add("STARTTLS");
-        }
-
-        // RFC 4954 §4: a second AUTH gets 503, so an authenticated session is not offered it again.
-        var mechanisms = string.Join(' ', Security.Advertised(secure));
-        if (!authenticated && mechanisms.Length > 0)
-        {
-            lines.Add("AUTH " + mechanisms);
-        }
-
-        lines.Add("HELP");
-        return new SmtpReply(250, null, [.. lines]);
-    }
-
-    private SmtpReply BuildHelpReply(bool secure, bool authenticated)
-    {
-        var commands = "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP";
-        if (Security.Mode == SmtpTlsMode.StartTls && !secure)
-        {
-            commands += " STARTTLS";
-        }
-
-        if (!authenticated && Security.Advertised(secure).Any())
-        {
-            commands += " AUTH";
-        }
-
-        return new SmtpReply(214, "2.0.0", commands, "See RFC 5321");
-    }
+    private static SmtpPolicy[] Limit(bool on, Func<SmtpPolicy> create) => on ? [create()] : [];
 
     private sealed record PolicyChainCache(SmtpPolicy[] User, SmtpPolicy[] Chain);
 }

@@ -38,7 +38,7 @@ internal sealed partial class SmtpSession
             return null;
         }
 
-        var findings = transaction.IsChunking ? ContentChecks.Scan(data) : _unstuffer.Findings;
+        var findings = transaction.IsChunking ? ContentChecks.Scan(data) : _input.Findings;
         return ContentChecks.Run(findings, data, transaction.MailParameters, checks, _id);
     }
 
@@ -166,7 +166,7 @@ internal sealed partial class SmtpSession
     /// For pipelining-not-offered: when more input followed <paramref name="line"/> in the same read, the client sent it
     /// before it could have seen the reply (the session flushes only before it reads again). Null when nothing followed.
     /// </summary>
-    private (string What, bool EndsGroup)? SentBeforeReply(in Line line, in ReadOnlySequence<byte> rest)
+    private (string What, bool EndsGroup)? SentBeforeReply(in CommandLine line, in ReadOnlySequence<byte> rest)
     {
         if (rest.IsEmpty || _sasl is not null || line.Kind != LineKind.Command || !_engine.Checks.IsOn(KnownRules.PipeliningNotOffered))
         {

@@ -8,7 +8,7 @@ namespace SmtpFixture.Protocol;
 /// <summary>The commands of RFC 5321 §4.1.1 and the ESMTP extensions, and the transaction they build.</summary>
 internal sealed partial class SmtpSession
 {
-    private async ValueTask HandleLineAsync(Line line, CancellationToken cancellationToken)
+    private async ValueTask HandleLineAsync(CommandLine line, CancellationToken cancellationToken)
     {
         if (_sasl is not null)
         {
@@ -28,7 +28,7 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private async ValueTask AnswerLineAsync(Line line, CancellationToken cancellationToken)
+    private async ValueTask AnswerLineAsync(CommandLine line, CancellationToken cancellationToken)
     {
         if (line.Kind == LineKind.TooLong)
         {
@@ -59,6 +59,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        // RFC 6531 §3.3: only valid UTF-8. MAIL and RCPT say whether the address or a parameter was at fault.
+        if (!line.Utf8 && command.Verb is not (SmtpVerb.Mail or SmtpVerb.Rcpt or SmtpVerb.Unknown or SmtpVerb.NotImplemented))
+        {
+            Reply(command.Stage, command.Text, Replies.InvalidUtf8);
+            return;
+        }
+
         // BDAT judges its own size first: a refused chunk must still be read (RFC 3030 §2).
         var problem = command.Verb == SmtpVerb.Bdat && _state != SessionState.Refused ? null : SequenceProblem(command.Verb) ?? command.ArgumentProblem;
         if (problem is not null)
@@ -76,7 +83,7 @@ internal sealed partial class SmtpSession
     /// </summary>
     private SmtpReply? SequenceProblem(SmtpVerb verb) =>
         _state == SessionState.Refused && verb != SmtpVerb.Quit ? Replies.NoServiceHere
-        : !IsOffered(verb) ? Replies.NotImplemented
+        : !EsmtpExtensions.Offers(_options, verb) ? Replies.NotImplemented
         : SessionRules.Refusal(_state, verb);
 
     /// <summary>The one place where a command is about to be handled: its sequence and argument-count checks have passed.</summary>
@@ -168,10 +175,15 @@ internal sealed partial class SmtpSession
     private async ValueTask MailAsync(SmtpCommand command, CancellationToken cancellationToken)
     {
         var stage = command.Stage;
-        if (CheckSecurityRequirements() is { } unmet)
+        if (_engine.Gates.Length > 0)
         {
-            Reply(stage, command.Text, unmet);
-            return;
+            // TLS or authentication required by the options: decided before the command is even parsed.
+            var gate = await ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken, _engine.Gates).ConfigureAwait(false);
+            if (!gate.IsDefault)
+            {
+                await ApplyAsync(stage, command.Text, gate, Replies.SenderOk, cancellationToken).ConfigureAwait(false);
+                return;
+            }
         }
 
         if (!PathParser.TryParse(command.Arguments, "FROM:", out var address, out var parameterText))
@@ -191,7 +203,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        var problem = CheckMailParameters(parameters) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
+        var problem = EsmtpExtensions.Check(parameters, rcpt: false, _engine.Scope(IsSecure, _authUser is not null)) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
         NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
@@ -237,17 +249,11 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        var problem = CheckRcptParameters(parameters) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
+        var problem = EsmtpExtensions.Check(parameters, rcpt: true, _engine.Scope(IsSecure, _authUser is not null)) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
         NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
-            return;
-        }
-
-        if (transaction.Recipients.Count >= _options.MaxRecipients)
-        {
-            Reply(stage, command.Text, Replies.TooManyRecipients);
             return;
         }
 
@@ -267,111 +273,19 @@ internal sealed partial class SmtpSession
         await ApplyAsync(stage, command.Text, decision, Replies.RecipientOk, cancellationToken).ConfigureAwait(false);
     }
 
-    private SmtpReply? CheckMailParameters(SmtpParameters parameters)
-    {
-        foreach (var (key, value) in parameters)
-        {
-            switch (key.ToUpperInvariant())
-            {
-                case "SIZE" when _options.AdvertiseSize:
-                    if (value is null || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    if (_options.MaxMessageSize > 0 && size > _options.MaxMessageSize)
-                    {
-                        return Replies.MessageTooLarge;
-                    }
-
-                    break;
-                case "BODY":
-                    var body = value?.ToUpperInvariant();
-                    var supported = body switch
-                    {
-                        "7BIT" => true,
-                        "8BITMIME" => _options.Advertise8BitMime,
-                        "BINARYMIME" => _options.AdvertiseChunking && _options.AdvertiseBinaryMime,
-                        _ => (bool?)null,
-                    };
-                    if (supported is null)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    if (supported == false)
-                    {
-                        return Replies.UnsupportedParameter;
-                    }
-
-                    break;
-                case "SMTPUTF8" when _options.AdvertiseSmtpUtf8:
-                    if (value is not null)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                case "RET" when _options.AdvertiseDsn:
-                    if (!string.Equals(value, "FULL", StringComparison.OrdinalIgnoreCase) && !string.Equals(value, "HDRS", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                case "ENVID" when _options.AdvertiseDsn:
-                case "AUTH":
-                    // RFC 4954 §5: AUTH=<mailbox> is accepted and recorded.
-                    if (value is null)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                default:
-                    return Replies.UnsupportedParameter;
-            }
-        }
-
-        return null;
-    }
-
-    private SmtpReply? CheckRcptParameters(SmtpParameters parameters)
-    {
-        foreach (var (key, value) in parameters)
-        {
-            switch (key.ToUpperInvariant())
-            {
-                case "NOTIFY" when _options.AdvertiseDsn:
-                    var items = (value ?? string.Empty).ToUpperInvariant().Split(',');
-                    var valid = items is ["NEVER"] || (items.Length > 0 && items.All(i => i is "SUCCESS" or "FAILURE" or "DELAY") && items.Distinct().Count() == items.Length);
-                    if (!valid)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                case "ORCPT" when _options.AdvertiseDsn:
-                    if (value is null || value.IndexOf(';', StringComparison.Ordinal) <= 0)
-                    {
-                        return Replies.ParameterSyntax;
-                    }
-
-                    break;
-                default:
-                    return Replies.UnsupportedParameter;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The checks every server makes; the strict RFC 5321 mailbox grammar is the address syntax policy's.</summary>
     private static SmtpReply? CheckAddress(string address, bool smtpUtf8, SmtpReply badSyntax, bool allowEmpty)
     {
         if (address.Length == 0)
         {
             return allowEmpty ? null : badSyntax;
+        }
+
+        if (!StrictUtf8.IsValid(address))
+        {
+            // Not a mailbox at all (RFC 6531 §3.3 builds addresses from valid UTF-8 only): a syntax error, not a
+            // missing SMTPUTF8 (553 5.6.7), whatever the client declared.
+            return badSyntax;
         }
 
         if (address.AsSpan().ContainsAnyInRange((char)0, (char)31) || address.Contains((char)127, StringComparison.Ordinal) || address.Contains(' ', StringComparison.Ordinal) && !address.Contains('"', StringComparison.Ordinal))
@@ -383,13 +297,4 @@ internal sealed partial class SmtpSession
     }
 
     private static bool IsAscii(string text) => System.Text.Ascii.IsValid(text);
-
-    /// <summary>Whether the verb's extension is offered: BDAT with CHUNKING, STARTTLS with TLS, AUTH with users.</summary>
-    private bool IsOffered(SmtpVerb verb) => verb switch
-    {
-        SmtpVerb.Bdat => _options.AdvertiseChunking,
-        SmtpVerb.StartTls => _engine.Security.Mode != SmtpTlsMode.None,
-        SmtpVerb.Auth => _engine.Security.AuthenticationEnabled,
-        _ => true,
-    };
 }

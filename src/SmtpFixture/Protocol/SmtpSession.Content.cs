@@ -10,7 +10,6 @@ internal sealed partial class SmtpSession
 {
     // The BDAT command being read: its line, and the reply it gets once its chunk is read when it is refused.
     private string _bdatCommand = string.Empty;
-    private long _bdatRemaining;
     private bool _bdatLast;
     private SmtpReply? _bdatDiscardReply;
     private string? _bdatDiscardBy;
@@ -38,8 +37,8 @@ internal sealed partial class SmtpSession
         }
 
         Reply(stage, command.Text, decision.Verdict.ReplyToSend ?? Replies.StartMailInput, decision.By);
-        StartContent();
-        _unstuffer.Reset();
+        _input.StartData(_options.MaxMessageSize);
+        _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
         _mode = InputMode.Data;
     }
 
@@ -48,7 +47,7 @@ internal sealed partial class SmtpSession
         _mode = InputMode.Commands;
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            Log.ClientContent(_log, _id, _content.Length);
+            Log.ClientContent(_log, _id, _input.Content.Length);
         }
 
         await CompleteMessageAsync("<end of data>", cancellationToken).ConfigureAwait(false);
@@ -67,7 +66,6 @@ internal sealed partial class SmtpSession
         }
 
         _bdatCommand = command.Text;
-        _bdatRemaining = size;
         _bdatLast = parts.Length == 2;
         _bdatDiscardReply = SequenceProblem(SmtpVerb.Bdat)
             ?? (_transaction!.Recipients.Count == 0 ? Replies.NoValidRecipients : null);
@@ -93,7 +91,8 @@ internal sealed partial class SmtpSession
             {
                 _transaction.StartChunking();
                 _state = _transaction.State;
-                StartContent();
+                _input.Content.Start(_options.MaxMessageSize);
+                _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
             }
         }
 
@@ -104,6 +103,7 @@ internal sealed partial class SmtpSession
             _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
         }
 
+        _input.StartChunk(size, keep: _bdatDiscardReply is null);
         _mode = InputMode.Bdat;
         if (size == 0)
         {
@@ -127,11 +127,10 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        if (_content.Overflowed)
+        if (_input.Content.Overflowed)
         {
             // RFC 3030 §3: the server may refuse a chunk as soon as the size is exceeded; the transaction is over.
-            Reply(SmtpStage.EndOfMessage, _bdatCommand, Replies.MessageTooLarge);
-            EndTransaction(SmtpAttemptOutcome.Refused);
+            RefuseOversized(SmtpStage.EndOfMessage, _bdatCommand);
             return;
         }
 
@@ -139,14 +138,14 @@ internal sealed partial class SmtpSession
         {
             if (_log.IsEnabled(LogLevel.Debug))
             {
-                Log.ClientContent(_log, _id, _content.Length);
+                Log.ClientContent(_log, _id, _input.Content.Length);
             }
 
             await CompleteMessageAsync(_bdatCommand, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            Reply(SmtpStage.Data, _bdatCommand, Replies.ChunkReceived(_content.Length));
+            Reply(SmtpStage.Data, _bdatCommand, Replies.ChunkReceived(_input.Content.Length));
         }
     }
 
@@ -157,14 +156,13 @@ internal sealed partial class SmtpSession
     private async ValueTask CompleteMessageAsync(string command, CancellationToken cancellationToken)
     {
         var stage = SmtpStage.EndOfMessage;
-        if (_content.Overflowed)
+        if (_input.Content.Overflowed)
         {
-            Reply(stage, command, Replies.MessageTooLarge);
-            EndTransaction(SmtpAttemptOutcome.Refused);
+            RefuseOversized(stage, command);
             return;
         }
 
-        var data = _content.ToArray();
+        var data = _input.Content.ToArray();
         var transaction = _transaction!;
         var envelope = transaction.ToEnvelope();
         var content = CheckContent(data, transaction);
@@ -211,11 +209,5 @@ internal sealed partial class SmtpSession
         {
             _state = SessionState.Closed;
         }
-    }
-
-    private void StartContent()
-    {
-        _content.Start(_options.MaxMessageSize);
-        _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
     }
 }

@@ -45,11 +45,11 @@ internal sealed partial class SmtpSession
         }
     }
 
-    /// <summary>Runs the policies for a stage with what the session and its transaction know so far.</summary>
+    /// <summary>Runs the policies (all, or <paramref name="only"/> these) for a stage with what the session and its transaction know so far.</summary>
     private ValueTask<PolicyDecision> ConsultAsync(
-        SmtpStage stage, string? command, string? argument, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        SmtpStage stage, string? command, string? argument, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, SmtpPolicy[]? only = null)
     {
-        var policies = _engine.PolicyChain;
+        var policies = only ?? _engine.PolicyChain;
         if (policies.Length == 0)
         {
             return new(PolicyDecision.Default);
@@ -106,6 +106,17 @@ internal sealed partial class SmtpSession
         {
             _state = SessionState.Closed;
         }
+    }
+
+    /// <summary>
+    /// Refuses a message whose content outgrew its buffer (which never holds more than the size limit): the size limit
+    /// of the options decides, as for a declared SIZE; without one, the largest array the buffer can have was reached.
+    /// </summary>
+    private void RefuseOversized(SmtpStage stage, string command)
+    {
+        var limit = _engine.MaxMessageSize;
+        Reply(stage, command, limit?.Judge(_input.Content.Length).ReplyToSend ?? SmtpReplies.MessageTooLarge, limit?.Name);
+        EndTransaction(SmtpAttemptOutcome.Refused);
     }
 
     /// <summary>Records the 421 that ends a session the server cuts off (timeout, shutdown), before it is sent.</summary>

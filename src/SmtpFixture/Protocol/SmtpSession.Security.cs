@@ -28,9 +28,6 @@ internal sealed partial class SmtpSession
     private string? _authMechanism;
     private SaslAuthenticator? _sasl;
 
-    /// <summary>How much longer than <see cref="SmtpTestServerOptions.MaxCommandLength"/> a MAIL or RCPT line with ESMTP parameters may be.</summary>
-    private const int ParameterLineAllowance = 1024;
-
     private bool IsSecure => _transport.TlsStream is not null;
 
     /// <summary>The longest line accepted at this point: longer while an AUTH exchange is under way or the line is AUTH.</summary>
@@ -53,34 +50,27 @@ internal sealed partial class SmtpSession
 
         if (buffer.Length >= 5)
         {
-            // RFC 1869 §4.1.2: each extension may lengthen MAIL and RCPT — SIZE by 26 (RFC 1870), ENVID by 100 and
-            // ORCPT by 500 (RFC 3461 §4), AUTH= by 500 (RFC 4954 §5), SMTPUTF8 and BODY by a few more.
+            // RFC 1869 §4.1.2: each extension may lengthen MAIL and RCPT (the extension table has by how much).
             Span<byte> verb = stackalloc byte[5];
             buffer.Slice(0, 5).CopyTo(verb);
             if (Ascii.EqualsIgnoreCase(verb, "MAIL "u8) || Ascii.EqualsIgnoreCase(verb, "RCPT "u8))
             {
-                return _options.MaxCommandLength + ParameterLineAllowance;
+                return _options.MaxCommandLength + _engine.ParameterLineAllowance;
             }
         }
 
         return _options.MaxCommandLength;
     }
 
-    /// <summary>The refusal MAIL FROM gets while the session lacks TLS or authentication the options require.</summary>
-    private SmtpReply? CheckSecurityRequirements() =>
-        _options.RequireTls && !IsSecure ? SecurityReplies.TlsRequired
-        : _options.RequireAuthentication && _authUser is null ? SecurityReplies.AuthRequired
-        : null;
-
     private void StartTls(SmtpCommand command)
     {
         if (IsSecure)
         {
-            Reply(command.Stage, command.Text, SecurityReplies.TlsAlreadyActive);
+            Reply(command.Stage, command.Text, Replies.TlsAlreadyActive);
             return;
         }
 
-        Reply(command.Stage, command.Text, SecurityReplies.ReadyToStartTls);
+        Reply(command.Stage, command.Text, Replies.ReadyToStartTls);
         _startTlsPending = true;
     }
 
@@ -163,13 +153,18 @@ internal sealed partial class SmtpSession
 
         // RFC 3207 §4: a server that requires TLS answers 530 to anything but NOOP, EHLO, STARTTLS and QUIT.
         // RFC 4954 §4: AUTH is an extension (EHLO first, not HELO) and once per session; the sequence table has the rest.
-        var problem = _options.RequireTls && !IsSecure ? SecurityReplies.TlsRequired
-            : !_extended ? SecurityReplies.AuthNeedsEhlo
-            : _authUser is not null ? SecurityReplies.AlreadyAuthenticated
-            : parts.Length is 0 or > 2 ? SecurityReplies.AuthSyntax
-            : !security.Mechanisms.Contains(mechanism) ? SecurityReplies.UnknownMechanism
-            : !security.IsPermitted(mechanism, IsSecure) ? SecurityReplies.EncryptionRequired
-            : parts.Length == 2 && mechanism == SaslMechanisms.CramMd5 ? SecurityReplies.InitialResponseNotAllowed
+        if (_options.RequireTls && !IsSecure)
+        {
+            Reply(command.Stage, command.Text, SmtpReplies.TlsRequired, RequireTlsPolicy.PolicyName);
+            return;
+        }
+
+        var problem = !_extended ? Replies.AuthNeedsEhlo
+            : _authUser is not null ? Replies.AlreadyAuthenticated
+            : parts.Length is 0 or > 2 ? Replies.AuthSyntax
+            : !security.Mechanisms.Contains(mechanism) ? Replies.UnknownMechanism
+            : !security.IsPermitted(mechanism, IsSecure) ? Replies.EncryptionRequired
+            : parts.Length == 2 && mechanism == SaslMechanisms.CramMd5 ? Replies.InitialResponseNotAllowed
             : null;
         if (problem is not null)
         {
@@ -187,7 +182,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>A line received while an AUTH exchange waits for the client's response (RFC 4954 §4).</summary>
-    private ValueTask ContinueAuthAsync(Line line, CancellationToken cancellationToken)
+    private ValueTask ContinueAuthAsync(CommandLine line, CancellationToken cancellationToken)
     {
         var text = line.Kind == LineKind.TooLong ? null : line.Text;
         if (_log.IsEnabled(LogLevel.Debug))
@@ -233,8 +228,8 @@ internal sealed partial class SmtpSession
         {
             // The test's validator is broken: the client gets a temporary failure and the test hears about it.
             Log.WhileHandlingFailure(static x => Log.CredentialValidatorFailed(x.Item1, x.Item2, x.Item3), (_log, _id, ex));
-            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {SecurityReplies.TemporaryAuthFailure.Code} {SecurityReplies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
-            Reply(stage, command, SecurityReplies.TemporaryAuthFailure);
+            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {Replies.TemporaryAuthFailure.Code} {Replies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
+            Reply(stage, command, Replies.TemporaryAuthFailure);
             return;
         }
 
@@ -262,6 +257,6 @@ internal sealed partial class SmtpSession
             Log.Authenticated(_log, _id, credentials.UserName, credentials.Mechanism);
         }
 
-        await ApplyAsync(stage, command, decision, SecurityReplies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(stage, command, decision, Replies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
     }
 }

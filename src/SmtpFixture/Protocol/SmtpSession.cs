@@ -24,8 +24,7 @@ internal sealed partial class SmtpSession
     private readonly EndPoint _remote;
     private readonly EndPoint _local;
     private readonly DateTimeOffset _connectedAt;
-    private readonly MessageBuffer _content = new();
-    private readonly DotUnstuffer _unstuffer = new();
+    private readonly InputFramer _input = new();
     private readonly bool _enhanced;
 
     private SmtpSessionInfo? _info;
@@ -46,7 +45,6 @@ internal sealed partial class SmtpSession
     private readonly AttemptRecorder _recorder;
 
     private InputMode _mode = InputMode.Commands;
-    private bool _discardingLongLine;
     private DateTimeOffset _dataDeadline;
 
     // When the session last had no command in progress: a command line must be complete within the idle timeout
@@ -138,13 +136,7 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            if (reason != CloseReason.None)
-            {
-                RecordServerClosing(reason, GoodbyeFor(reason));
-            }
-
-            EndTransaction(SmtpAttemptOutcome.Aborted);
-            _content.Dispose();
+            EndSession(reason);
         }
 
         if (reason != CloseReason.None)
@@ -153,6 +145,22 @@ internal sealed partial class SmtpSession
         }
 
         Log.SessionEnded(_log, _id);
+    }
+
+    /// <summary>
+    /// The one place where a session ends, however it ends (QUIT, a closing verdict, a timeout, shutdown, a lost
+    /// connection, a bug): a 421 the server is about to send is recorded, an open transaction is aborted, buffers go back.
+    /// </summary>
+    private void EndSession(CloseReason reason)
+    {
+        if (reason != CloseReason.None)
+        {
+            RecordServerClosing(reason, GoodbyeFor(reason));
+        }
+
+        EndTransaction(SmtpAttemptOutcome.Aborted);
+        _state = SessionState.Closed;
+        _input.Dispose();
     }
 
     private static SmtpReply GoodbyeFor(CloseReason reason) => reason switch

@@ -115,7 +115,7 @@ public sealed class FaultTests
     }
 
     [Fact]
-    public async Task APolicyExceptionNobodyWaitedForIsThrownByDisposeAsync()
+    public async Task APolicyExceptionNobodyWaitedForIsThrownByThrowIfFaulted()
     {
         var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(new ThrowOnRecipient("boom@example.com")));
         using (var client = await RawSmtpConnection.ConnectAsync(server))
@@ -126,7 +126,8 @@ public sealed class FaultTests
             Assert.StartsWith("451 4.3.0 ", await client.CommandAsync("RCPT TO:<boom@example.com>"));
         }
 
-        await Assert.ThrowsAsync<SmtpPolicyException>(async () => await server.DisposeAsync());
+        await server.DisposeAsync();
+        Assert.Throws<SmtpPolicyException>(server.ThrowIfFaulted);
     }
 
     [Fact]

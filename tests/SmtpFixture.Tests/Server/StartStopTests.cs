@@ -45,7 +45,7 @@ public sealed class StartStopTests
     public async Task StartingOnAPortInUseThrows()
     {
         await using var first = await SmtpTestServer.StartAsync();
-        await Assert.ThrowsAsync<SocketException>(() => SmtpTestServer.StartAsync(o => o.Port = first.Port));
+        await Assert.ThrowsAsync<IOException>(() => SmtpTestServer.StartAsync(o => o.Port = first.Port));
     }
 
     [IPv6LoopbackFact]

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using SmtpFixture.Protocol;
+using SmtpFixture.Transport;
 
-namespace SmtpFixture.Transport;
+namespace SmtpFixture.Server;
 
 /// <summary>
 /// Accepts TCP connections and runs a session for each. The socket is bound before <see cref="Start"/> returns, so
@@ -196,12 +197,8 @@ internal sealed class SmtpListener : IAsyncDisposable
     {
         var id = SmtpEngine.NewSessionId();
         Log.SessionLimitReached(_engine.Logger, id, _engine.Options.MaxSessions);
-        var now = _engine.Time.GetUtcNow();
-        var info = new SmtpSessionInfo { SessionId = id, RemoteEndPoint = client.RemoteEndPoint!, LocalEndPoint = client.LocalEndPoint!, ConnectedAt = now };
-        var attempt = new SmtpAttempt(info, now);
-        attempt.Add(new SmtpExchange(SmtpStage.Connect, "<connect>", Replies.TooManySessions, null, now));
-        attempt.Complete(SmtpAttemptOutcome.Refused);
-        _engine.Store.AddAttempt(attempt);
+        var info = new SmtpSessionInfo { SessionId = id, RemoteEndPoint = client.RemoteEndPoint!, LocalEndPoint = client.LocalEndPoint!, ConnectedAt = _engine.Time.GetUtcNow() };
+        new AttemptRecorder(_engine.Store, _engine.Time).Record(info, SmtpStage.Connect, "<connect>", Replies.TooManySessions, null);
         if (_engine.Security.Mode == SmtpTlsMode.Implicit)
         {
             // The client expects a TLS handshake first; a plaintext 421 would only read as a broken handshake.
