@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace SmtpFixture.Protocol;
 
@@ -9,6 +10,15 @@ namespace SmtpFixture.Protocol;
 /// </summary>
 internal sealed class InputFramer : IDisposable
 {
+    /// <summary>
+    /// RFC 4954 §4: SASL responses are not bound by the command line limit ("12288 octets is considered to be a
+    /// sufficient line length limit"); longer ones fail AUTH with 500. The AUTH line itself gets the same leniency,
+    /// since clients do send long initial responses (XOAUTH2 tokens often exceed 512 octets).
+    /// </summary>
+    public const int AuthLineLimit = 12288;
+
+    private static readonly byte[] AuthPrefix = "AUTH "u8.ToArray();
+
     private readonly DotUnstuffer _unstuffer = new();
     private bool _discardingLongLine;
     private long _chunkRemaining;
@@ -73,6 +83,41 @@ internal sealed class InputFramer : IDisposable
         }
 
         return new CommandLine(LineKind.Command, text, bare, hasNul, utf8);
+    }
+
+    /// <summary>
+    /// The longest line accepted next, decided from its first octets before anything is parsed: the SASL limit during an
+    /// AUTH exchange and for an AUTH line (when AUTH is offered), the command limit plus what the offered extensions'
+    /// parameters may add for MAIL and RCPT (RFC 1869 §4.1.2), else the command limit (RFC 5321 §4.5.3.1.4).
+    /// </summary>
+    public static int LineLimit(in ReadOnlySequence<byte> buffer, bool inSasl, bool authOffered, int commandLimit, int parameterAllowance)
+    {
+        if (inSasl)
+        {
+            return AuthLineLimit;
+        }
+
+        if (buffer.Length >= AuthPrefix.Length && authOffered)
+        {
+            Span<byte> start = stackalloc byte[AuthPrefix.Length];
+            buffer.Slice(0, AuthPrefix.Length).CopyTo(start);
+            if (Ascii.EqualsIgnoreCase(start, AuthPrefix))
+            {
+                return AuthLineLimit;
+            }
+        }
+
+        if (buffer.Length >= 5)
+        {
+            Span<byte> verb = stackalloc byte[5];
+            buffer.Slice(0, 5).CopyTo(verb);
+            if (Ascii.EqualsIgnoreCase(verb, "MAIL "u8) || Ascii.EqualsIgnoreCase(verb, "RCPT "u8))
+            {
+                return commandLimit + parameterAllowance;
+            }
+        }
+
+        return commandLimit;
     }
 
     /// <summary>Starts DATA content: a new message of at most <paramref name="limit"/> octets (0: none).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Checks;
 using SmtpFixture.Policies;

@@ -16,7 +16,8 @@ internal sealed partial class SmtpSession
             switch (_mode)
             {
                 case InputMode.Commands:
-                    var line = _input.TakeLine(ref buffer, CommandLineLimit(buffer));
+                    var limit = InputFramer.LineLimit(buffer, _sasl is not null, _engine.Security.AuthenticationEnabled, _options.MaxCommandLength, _engine.ParameterLineAllowance);
+                    var line = _input.TakeLine(ref buffer, limit);
                     if (line.Kind == LineKind.Incomplete)
                     {
                         return buffer.Start;

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Checks;
@@ -13,15 +10,6 @@ namespace SmtpFixture.Protocol;
 /// <summary>STARTTLS (RFC 3207), implicit TLS (RFC 8314) and AUTH (RFC 4954) with PLAIN, LOGIN, CRAM-MD5 and XOAUTH2.</summary>
 internal sealed partial class SmtpSession
 {
-    /// <summary>
-    /// RFC 4954 §4: SASL responses are not bound by the command line limit ("12288 octets is considered to be a
-    /// sufficient line length limit"); longer ones fail AUTH with 500. The AUTH line itself gets the same leniency,
-    /// since clients do send long initial responses (XOAUTH2 tokens often exceed 512 octets).
-    /// </summary>
-    private const int AuthLineLimit = 12288;
-
-    private static readonly byte[] AuthPrefix = "AUTH "u8.ToArray();
-
     // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
     private bool _startTlsPending;
     private string? _authUser;
@@ -29,38 +17,6 @@ internal sealed partial class SmtpSession
     private SaslAuthenticator? _sasl;
 
     private bool IsSecure => _transport.TlsStream is not null;
-
-    /// <summary>The longest line accepted at this point: longer while an AUTH exchange is under way or the line is AUTH.</summary>
-    private int CommandLineLimit(in ReadOnlySequence<byte> buffer)
-    {
-        if (_sasl is not null)
-        {
-            return AuthLineLimit;
-        }
-
-        if (buffer.Length >= AuthPrefix.Length && _engine.Security.AuthenticationEnabled)
-        {
-            Span<byte> start = stackalloc byte[AuthPrefix.Length];
-            buffer.Slice(0, AuthPrefix.Length).CopyTo(start);
-            if (Ascii.EqualsIgnoreCase(start, AuthPrefix))
-            {
-                return AuthLineLimit;
-            }
-        }
-
-        if (buffer.Length >= 5)
-        {
-            // RFC 1869 §4.1.2: each extension may lengthen MAIL and RCPT (the extension table has by how much).
-            Span<byte> verb = stackalloc byte[5];
-            buffer.Slice(0, 5).CopyTo(verb);
-            if (Ascii.EqualsIgnoreCase(verb, "MAIL "u8) || Ascii.EqualsIgnoreCase(verb, "RCPT "u8))
-            {
-                return _options.MaxCommandLength + _engine.ParameterLineAllowance;
-            }
-        }
-
-        return _options.MaxCommandLength;
-    }
 
     private void StartTls(SmtpCommand command)
     {

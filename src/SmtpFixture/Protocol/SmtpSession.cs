@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Policies;
 using SmtpFixture.Transport;
