@@ -139,7 +139,7 @@ internal static class CliApp
             events.Listening(server, Describe(options));
             if (!IPAddress.IsLoopback(options.Address) && !options.RequireAuthentication)
             {
-                // Issue 9's secure default: a server reachable from other machines that takes mail from anyone.
+                // Secure by default: warn of a server reachable from other machines that takes mail from anyone.
                 await error.WriteLineAsync(
                     $"smtp-fixture: warning: listening on {options.Address}, reachable from other machines, without --require-auth: " +
                     "anyone who can connect can send mail to it. Use --user NAME:PASSWORD --require-auth, or --host 127.0.0.1.").ConfigureAwait(false);

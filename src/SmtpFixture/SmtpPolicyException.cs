@@ -3,7 +3,9 @@ namespace SmtpFixture;
 /// <summary>
 /// Reports that a policy or callback threw while the server was answering a client, who got a temporary (4xx) reply:
 /// <c>451 4.3.0</c> for a policy, <c>454 4.7.0</c> for the credential validator. Each inner exception names the reply.
-/// Raised by the next <c>WaitFor…</c> call or by disposal, so that a broken policy never goes unnoticed.
+/// Thrown, once, by the next <c>WaitFor…</c> call, the next FluentAssertions assertion on the server or
+/// <see cref="SmtpTestServer.ThrowIfFaulted"/> (which the xUnit fixtures call when disposed), so that a broken policy
+/// never goes unnoticed; never by <see cref="SmtpTestServer.DisposeAsync"/>.
 /// </summary>
 public sealed class SmtpPolicyException : AggregateException
 {

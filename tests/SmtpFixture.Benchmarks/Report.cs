@@ -6,7 +6,7 @@ using SmtpFixture.Benchmarks.Servers;
 
 namespace SmtpFixture.Benchmarks;
 
-/// <summary>The results of one run as Markdown: the figures, SmtpFixture's ratio to each peer, and the goals of issue 8.</summary>
+/// <summary>The results of one run as Markdown: the figures, SmtpFixture's ratio to each peer, and whether each performance goal is met.</summary>
 public sealed class Report
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -257,7 +257,7 @@ public sealed class Report
             return;
         }
 
-        Line("### Goals (issue 8)");
+        Line("### Goals");
         Line();
         Line("| goal | measured | met |");
         Line("|---|---|---|");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using SharpFuzz;
-using SmtpFixture.Tests.Robustness;
+using SmtpFixture.Tests.Support;
 
-// Long-running fuzzing of the SMTP session (issue 9 §5); see README.md. Modes:
+// Long-running fuzzing of the SMTP session; see README.md. Modes:
 //   [--minutes N] [--seed S] [--out DIR]  generate + mutate streams until the time is up (default 10 minutes)
 //   --replay FILE                          run one saved input through every options variant
 //   --write-corpus DIR                     write seed inputs for afl-fuzz / libFuzzer

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using MailKit.Net.Smtp;
 using MimeKit;
 
@@ -78,33 +76,17 @@ public sealed class ServerEventsTests
         await client.DisconnectAsync(true);
     }
 
-    /// <summary>Sends each command and reads its (last) reply line, after reading the greeting.</summary>
+    /// <summary>Sends each command and reads its reply, after reading the greeting.</summary>
     private static async Task<List<string>> ConverseAsync(SmtpTestServer server, params string[] commands)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.Host, server.Port);
-        using var stream = tcp.GetStream();
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        await ReadReplyAsync(reader);
+        await using var client = await RawSmtpClient.ConnectAsync(server);
+        Assert.StartsWith("220 ", await client.ReadReplyAsync());
         var replies = new List<string>();
         foreach (var command in commands)
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
-            replies.Add(await ReadReplyAsync(reader));
+            replies.Add(await client.CommandAsync(command));
         }
 
         return replies;
-    }
-
-    private static async Task<string> ReadReplyAsync(StreamReader reader)
-    {
-        while (true)
-        {
-            var line = await reader.ReadLineAsync() ?? throw new EndOfStreamException();
-            if (line.Length < 4 || line[3] != '-')
-            {
-                return line;
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Auth;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Auth;
 

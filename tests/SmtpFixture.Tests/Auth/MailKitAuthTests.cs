@@ -1,6 +1,5 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using SmtpFixture.Tests.Support;
 using SmtpFixture.Tests.Tls;
 
 namespace SmtpFixture.Tests.Auth;

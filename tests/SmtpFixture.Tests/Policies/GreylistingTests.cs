@@ -12,7 +12,7 @@ public sealed class GreylistingTests
     public async Task FirstAttemptIsGreylistedWith450AtRcptToAndTheSessionGoesOn()
     {
         await using var server = await StartAsync();
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.Equal("450 4.7.1 Greylisted, try again later", await client.CommandAsync("RCPT TO:<alice@example.com>"));
@@ -150,7 +150,7 @@ public sealed class GreylistingTests
     /// <summary>One delivery try on a connection of its own, as a real client's retry would be.</summary>
     private static async Task<List<string>> SendAsync(SmtpTestServer server, string to, string? alsoTo = null, string from = "app@example.com")
     {
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         var replies = await client.SendMailAsync(from, alsoTo is null ? [to] : [to, alsoTo]);
         await client.CommandAsync("QUIT");
         return replies;

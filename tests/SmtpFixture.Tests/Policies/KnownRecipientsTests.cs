@@ -8,7 +8,7 @@ public sealed class KnownRecipientsTests
     public async Task AnUnknownRecipientGets550AndTheMessageGoesToTheKnownOnes()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.KnownRecipients("alice@example.com")));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "nobody@example.com", "alice@example.com");
 
@@ -23,7 +23,7 @@ public sealed class KnownRecipientsTests
     public async Task AddressesAreComparedIgnoringCase()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.KnownRecipients("Alice@Example.com")));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.StartsWith("250", (await client.SendMailAsync("app@example.com", "alice@example.COM"))[1]);
     }
@@ -34,7 +34,7 @@ public sealed class KnownRecipientsTests
     public async Task ADomainEntryAcceptsEveryMailboxOfThatDomainOnly(string entry)
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.KnownRecipients(entry)));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "anyone@example.com", "anyone@sub.example.com", "anyone@example.org");
 
@@ -48,7 +48,7 @@ public sealed class KnownRecipientsTests
     {
         await using var server = await SmtpTestServer.StartAsync(o =>
             o.Policies.Add(SmtpPolicies.KnownRecipients(a => a.StartsWith("user", StringComparison.Ordinal))));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "user1@example.com", "admin@example.com");
 

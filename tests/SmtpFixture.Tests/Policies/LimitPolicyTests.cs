@@ -9,7 +9,7 @@ public sealed class LimitPolicyTests
     public async Task ADeclaredSizeOverTheLimitGets552AtMailFrom()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.MaxMessageSize(1000)));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.Equal("552 5.3.4 Message size exceeds fixed maximum message size", await client.CommandAsync("MAIL FROM:<app@example.com> SIZE=1001"));
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com> SIZE=1000"));
@@ -20,7 +20,7 @@ public sealed class LimitPolicyTests
     public async Task ContentOverTheLimitGets552AfterTheFinalDotAndNothingIsCaptured()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.MaxMessageSize(100)));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<alice@example.com>"));
         Assert.StartsWith("354", await client.CommandAsync("DATA"));
@@ -36,7 +36,7 @@ public sealed class LimitPolicyTests
     public async Task RecipientsOverTheLimitGet452AndTheMessageGoesToTheOthers()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.MaxRecipients(2)));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "a@example.com", "b@example.com", "c@example.com");
 
@@ -50,7 +50,7 @@ public sealed class LimitPolicyTests
     public async Task AnUnauthenticatedSessionGets530AtMailFromAndMaySendOtherCommands()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.RequireAuthentication()));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.Equal("530 5.7.0 Authentication required", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("NOOP"));
@@ -71,7 +71,7 @@ public sealed class LimitPolicyTests
     public async Task ASessionWithoutTlsGets530AtMailFrom()
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.RequireTls()));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.Equal("530 5.7.0 Must issue a STARTTLS command first", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("NOOP"));

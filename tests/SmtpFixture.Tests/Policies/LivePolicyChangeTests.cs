@@ -64,7 +64,7 @@ public sealed class LivePolicyChangeTests
     public async Task APolicyAddedInTheMiddleOfASessionDecidesFromTheNextCommandOn()
     {
         await using var server = await SmtpTestServer.StartAsync();
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<a@example.com>"));
 

@@ -12,14 +12,14 @@ public sealed class RateLimitTests
     public async Task MessagesUpToTheLimitAreAcceptedAndTheNextGets421AndTheConnectionIsClosed()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(3, Window));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         for (var i = 0; i < 3; i++)
         {
             Assert.StartsWith("250 2.0.0", (await client.SendMailAsync("app@example.com", "alice@example.com"))[^1]);
         }
 
         Assert.Equal("421 4.7.0 Rate limit exceeded, closing transmission channel", await client.CommandAsync("MAIL FROM:<app@example.com>"));
-        Assert.Equal(string.Empty, await client.ReadUntilClosedAsync());
+        Assert.Equal(string.Empty, await client.ReadToEndAsync());
         Assert.Equal(3, server.Messages.Count);
         Assert.Equal("RateLimit", server.Attempts[^1].Refusals.Single().AnsweredBy);
     }
@@ -40,7 +40,7 @@ public sealed class RateLimitTests
     public async Task WithoutClosingTheMessageLimitAnswers450AndTheSessionGoesOn()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(1, Window, closeConnection: false));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         await client.SendMailAsync("app@example.com", "alice@example.com");
 
         Assert.Equal("450 4.7.0 Rate limit exceeded, try again later", await client.CommandAsync("MAIL FROM:<app@example.com>"));
@@ -51,13 +51,13 @@ public sealed class RateLimitTests
     public async Task TheRecipientLimitGets421AndClosesAtTheFirstRecipientOverIt()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(2, Window, RateLimitUnit.Recipients));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<a@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<b@example.com>"));
 
         Assert.Equal("421 4.7.0 Rate limit exceeded, closing transmission channel", await client.CommandAsync("RCPT TO:<c@example.com>"));
-        await client.ReadUntilClosedAsync();
+        await client.ReadToEndAsync();
         Assert.Empty(server.Messages);
     }
 
@@ -65,7 +65,7 @@ public sealed class RateLimitTests
     public async Task WithoutClosingTheRecipientLimitAnswers452AndTheMessageGoesToTheOthers()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(2, Window, RateLimitUnit.Recipients, closeConnection: false));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "a@example.com", "b@example.com", "c@example.com");
 
@@ -78,23 +78,23 @@ public sealed class RateLimitTests
     public async Task TheConnectionLimitAnswersTheGreetingWith421AndCloses()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(2, Window, RateLimitUnit.Connections));
-        await using var first = await TcpSmtp.ConnectAsync(server);
-        await using var second = await TcpSmtp.ConnectAsync(server);
+        await using var first = await RawSmtpClient.ConnectAsync(server);
+        Assert.StartsWith("220 ", await first.ReadReplyAsync());
+        await using var second = await RawSmtpClient.ConnectAsync(server);
+        Assert.StartsWith("220 ", await second.ReadReplyAsync());
 
-        await using var third = await TcpSmtp.ConnectAsync(server);
+        await using var third = await RawSmtpClient.ConnectAsync(server);
 
-        Assert.StartsWith("220 ", first.Greeting);
-        Assert.StartsWith("220 ", second.Greeting);
-        Assert.Equal("421 4.7.0 Rate limit exceeded, closing transmission channel", third.Greeting);
-        Assert.Equal(string.Empty, await third.ReadUntilClosedAsync());
+        Assert.Equal("421 4.7.0 Rate limit exceeded, closing transmission channel", await third.ReadReplyAsync());
+        Assert.Equal(string.Empty, await third.ReadToEndAsync());
     }
 
     [Fact]
     public async Task WithoutClosingAConnectionOverTheLimitIsGreetedButItsMailGets450()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(1, Window, RateLimitUnit.Connections, closeConnection: false));
-        await using var first = await TcpSmtp.ConnectAndGreetAsync(server);
-        await using var second = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var first = await RawSmtpClient.ConnectAndGreetAsync(server);
+        await using var second = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.Equal("450 4.7.0 Rate limit exceeded, try again later", await second.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await first.CommandAsync("MAIL FROM:<app@example.com>"));
@@ -104,7 +104,7 @@ public sealed class RateLimitTests
     public async Task PerSenderEachReversePathHasItsOwnCount()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(1, Window, scope: RateLimitScope.Sender, closeConnection: false));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         await client.SendMailAsync("one@example.com", "alice@example.com");
 
         Assert.StartsWith("250", (await client.SendMailAsync("two@example.com", "alice@example.com"))[0]);
@@ -115,7 +115,7 @@ public sealed class RateLimitTests
     public async Task PerAuthenticatedIdentitySessionsThatDidNotAuthenticateAreNotLimited()
     {
         await using var server = await StartAsync(SmtpPolicies.RateLimit(1, Window, scope: RateLimitScope.AuthenticatedIdentity));
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.StartsWith("250 2.0.0", (await client.SendMailAsync("app@example.com", "alice@example.com"))[^1]);
         Assert.StartsWith("250 2.0.0", (await client.SendMailAsync("app@example.com", "alice@example.com"))[^1]);
@@ -153,7 +153,7 @@ public sealed class RateLimitTests
 
     private static async Task<List<string>> SendOnNewConnectionAsync(SmtpTestServer server)
     {
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         return await client.SendMailAsync("app@example.com", "alice@example.com");
     }
 }

@@ -11,7 +11,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo().Once().Reply(Busy);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
 
         Assert.Equal("450 4.2.0 Mailbox busy", await client.CommandAsync("RCPT TO:<bob@example.com>"));
@@ -23,7 +23,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         var step = server.Script.OnRcptTo("bob@example.com").Times(2).Reply(Busy);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
 
         Assert.StartsWith("450", await client.CommandAsync("RCPT TO:<bob@example.com>"));
@@ -40,7 +40,7 @@ public sealed class ScriptTests
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo().Reply(Busy);
         server.Script.OnRcptTo().Reply(SmtpReplies.MailboxUnavailable);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
 
         Assert.StartsWith("450 4.2.0", await client.CommandAsync("RCPT TO:<a@example.com>"));
@@ -53,7 +53,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo("*@blocked.example").Always().Reply(SmtpReplies.MailboxUnavailable);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "a@blocked.example", "b@blocked.example", "c@example.com");
 
@@ -67,7 +67,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnMailFrom().When(c => c.Parameters.ContainsKey("SMTPUTF8"), "SMTPUTF8 declared").Reply(SmtpReplies.TransactionFailed);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com> BODY=8BITMIME"));
         Assert.StartsWith("250", await client.CommandAsync("RSET"));
@@ -80,8 +80,8 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnMailFrom().Always().When(c => c.Session.ClientName == "bad.example").Reply(SmtpReplies.LocalError);
-        await using var good = await TcpSmtp.ConnectAndGreetAsync(server, "good.example");
-        await using var bad = await TcpSmtp.ConnectAndGreetAsync(server, "bad.example");
+        await using var good = await RawSmtpClient.ConnectAndGreetAsync(server, "good.example");
+        await using var bad = await RawSmtpClient.ConnectAndGreetAsync(server, "bad.example");
 
         Assert.StartsWith("250", await good.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.Equal("451 4.3.0 Local error in processing", await bad.CommandAsync("MAIL FROM:<app@example.com>"));
@@ -92,7 +92,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnMessage(number: 2).Drop();
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250 2.0.0", (await client.SendMailAsync("app@example.com", "alice@example.com"))[^1]);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@example.com>"));
@@ -100,7 +100,7 @@ public sealed class ScriptTests
 
         await client.SendAsync("Subject: second\r\n\r\nHello\r\n.\r\n");
 
-        Assert.Equal(string.Empty, await client.ReadUntilClosedAsync());
+        Assert.Equal(string.Empty, await client.ReadToEndAsync());
         Assert.Equal(["alice@example.com"], Assert.Single(server.Messages).Envelope.Recipients);
         var dropped = server.Attempts[^1];
         Assert.Equal(SmtpAttemptOutcome.Refused, dropped.Outcome);
@@ -112,26 +112,26 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnMailFrom().Once().Reply(SmtpReplies.ServiceNotAvailable, close: true);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         Assert.Equal("421 4.3.2 Service not available, closing transmission channel", await client.CommandAsync("MAIL FROM:<app@example.com>"));
-        Assert.Equal(string.Empty, await client.ReadUntilClosedAsync());
+        Assert.Equal(string.Empty, await client.ReadToEndAsync());
     }
 
     [Fact]
     public async Task ADelayStepHoldsTheReplyUntilTheServerClockHasMoved()
     {
         var delay = TimeSpan.FromSeconds(2);
-        var time = new SignallingTimeProvider(delay);
+        var time = new ObservableTimeProvider();
         await using var server = await SmtpTestServer.StartAsync(o => o.TimeProvider = time);
         server.Script.OnData().Always().Delay(delay);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<alice@example.com>"));
         var before = time.GetUtcNow();
 
         var reply = client.CommandAsync("DATA");
-        await time.TimerStarted.WaitAsync(TimeSpan.FromSeconds(10));
+        await time.WhenArmedFor(delay);
         time.Advance(delay);
 
         Assert.StartsWith("354", await reply);
@@ -144,14 +144,14 @@ public sealed class ScriptTests
     public async Task ADelayFollowedByAReplyStepGivesADelayedReply()
     {
         var delay = TimeSpan.FromSeconds(30);
-        var time = new SignallingTimeProvider(delay);
+        var time = new ObservableTimeProvider();
         await using var server = await SmtpTestServer.StartAsync(o => o.TimeProvider = time);
         server.Script.OnMailFrom().Delay(delay);
         server.Script.OnMailFrom().Reply(SmtpReplies.LocalError);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var reply = client.CommandAsync("MAIL FROM:<app@example.com>");
-        await time.TimerStarted.WaitAsync(TimeSpan.FromSeconds(10));
+        await time.WhenArmedFor(delay);
         time.Advance(delay);
 
         Assert.Equal("451 4.3.0 Local error in processing", await reply);
@@ -162,7 +162,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo("bob@example.com").Times(2).Reply(Busy);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         await client.SendMailAsync("app@example.com", "bob@example.com");
 
@@ -175,7 +175,7 @@ public sealed class ScriptTests
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo("bob@example.com").Times(2).Reply(Busy);
         server.Script.OnMessage(number: 3).Drop();
-        await using (var client = await TcpSmtp.ConnectAndGreetAsync(server))
+        await using (var client = await RawSmtpClient.ConnectAndGreetAsync(server))
         {
             await client.SendMailAsync("app@example.com", "bob@example.com");
         }
@@ -191,7 +191,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync(o => o.Policies.Add(SmtpPolicies.KnownRecipients("alice@example.com")));
         server.Script.OnRcptTo("newcomer@example.com").Reply(SmtpReplies.Ok);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
 
         var replies = await client.SendMailAsync("app@example.com", "newcomer@example.com");
 
@@ -208,7 +208,7 @@ public sealed class ScriptTests
         server.Reset();
 
         Assert.Empty(server.Script.Steps);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250 2.0.0", (await client.SendMailAsync("app@example.com", "bob@example.com"))[^1]);
     }
 
@@ -220,7 +220,7 @@ public sealed class ScriptTests
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
         {
-            await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+            await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
             return (await client.SendMailAsync("app@example.com", $"user{i}@example.com"))[1];
         }));
 
@@ -235,9 +235,9 @@ public sealed class ScriptTests
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnConnect().Reply(new SmtpReply(554, "5.7.1", "No SMTP service here"));
 
-        await using var client = await TcpSmtp.ConnectAsync(server);
+        await using var client = await RawSmtpClient.ConnectAsync(server);
 
-        Assert.Equal("554 5.7.1 No SMTP service here", client.Greeting);
+        Assert.Equal("554 5.7.1 No SMTP service here", await client.ReadReplyAsync());
         Assert.StartsWith("503", await client.CommandAsync("EHLO client.example"));
     }
 
@@ -246,7 +246,7 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnRcptTo().When(_ => throw new InvalidOperationException("predicate bug")).Reply(Busy);
-        await using var client = await TcpSmtp.ConnectAndGreetAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndGreetAsync(server);
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<app@example.com>"));
 
         Assert.StartsWith("451 4.3.0", await client.CommandAsync("RCPT TO:<bob@example.com>"));
@@ -260,7 +260,8 @@ public sealed class ScriptTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         server.Script.OnHelo("*.spammer.example").Always().Reply(new SmtpReply(550, "5.7.1", "Go away"));
-        await using var client = await TcpSmtp.ConnectAsync(server);
+        await using var client = await RawSmtpClient.ConnectAsync(server);
+        Assert.StartsWith("220 ", await client.ReadReplyAsync());
 
         Assert.Equal("550 5.7.1 Go away", await client.CommandAsync("EHLO mx.spammer.example"));
         Assert.StartsWith("250", await client.CommandAsync("EHLO mx.friend.example"));

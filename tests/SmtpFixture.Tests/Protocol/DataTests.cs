@@ -1,6 +1,5 @@
 using System.Text;
 using SmtpFixture.Checks;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
 
@@ -81,17 +80,6 @@ public sealed class DataTests
         Assert.Contains(message.Attempt.Violations, v => v.Rule == SmtpRules.BareLineEnding && v.Detail.Contains(violation, StringComparison.Ordinal));
         var expected = content.StartsWith("a\r\n.", StringComparison.Ordinal) ? "a\r\n\nb\r\n" : content;
         Assert.Equal(expected, Encoding.ASCII.GetString(message.RawData.Span));
-    }
-
-    [Fact]
-    public async Task BareLineEndingsInContentAreRefusedWhenConfigured()
-    {
-        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.RejectBareLineEndings = true);
-        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
-        await smtp.CommandAsync("RCPT TO:<b@example.com>");
-        await smtp.CommandAsync("DATA");
-        Assert.Equal("500 5.5.2 Bare CR or LF in message content not allowed", await smtp.CommandAsync("a\nb\r\n."));
-        Assert.Empty(smtp.Store.Messages);
     }
 
     [Fact]

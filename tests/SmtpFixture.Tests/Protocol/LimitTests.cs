@@ -1,5 +1,4 @@
 using System.Text;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
 
@@ -15,7 +14,7 @@ public sealed class LimitTests
     }
 
     [Fact]
-    public async Task CommandLineOver512OctetsIs500556()
+    public async Task CommandLineOver512OctetsIs500()
     {
         await using var smtp = await InMemorySmtp.StartWithEhloAsync();
         var line = "NOOP " + new string('x', 512 - 2 - 5 + 1);
@@ -42,7 +41,7 @@ public sealed class LimitTests
         // The in-memory pipe stops the writer at 64 KiB of unconsumed input: 16 MiB only get through if the server
         // discards the line as it arrives instead of buffering it.
         await using var smtp = await InMemorySmtp.StartWithEhloAsync();
-        var chunk = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
+        var chunk = Encoding.ASCII.GetBytes(new string('x', InMemorySmtp.PauseWriterThreshold));
         for (var i = 0; i < 256; i++)
         {
             await smtp.SendAsync(chunk).WaitAsync(TimeSpan.FromSeconds(30));
@@ -107,6 +106,7 @@ public sealed class LimitTests
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
         await smtp.CommandAsync("RCPT TO:<b@example.com>");
         await smtp.CommandAsync("DATA");
+        // 4 MiB through a pipe that stops the writer at 64 KiB unconsumed: the session keeps consuming past the limit.
         var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('z', 1022) + "\r\n", 64)));
         for (var i = 0; i < 64; i++)
         {
@@ -114,6 +114,15 @@ public sealed class LimitTests
         }
 
         Assert.Equal("552 5.3.4 Message size exceeds fixed maximum message size", await smtp.CommandAsync("."));
+        Assert.Empty(smtp.Store.Messages);
+        Assert.Equal(SmtpAttemptOutcome.Refused, Assert.Single(smtp.Store.Attempts).Outcome);
+
+        // The session is in a clean state for the next transaction.
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await smtp.CommandAsync("RCPT TO:<b@example.com>");
+        await smtp.CommandAsync("DATA");
+        Assert.StartsWith("250 2.0.0", await smtp.CommandAsync("Subject: small\r\n\r\nok\r\n."));
+        Assert.Equal("small", Assert.Single(smtp.Store.Messages).Subject);
     }
 
     [Fact]
@@ -126,6 +135,26 @@ public sealed class LimitTests
         Assert.Equal(["250 2.0.0 600 octets received", "552 5.3.4 Message size exceeds fixed maximum message size"], await smtp.ReadRepliesAsync(2));
         Assert.Empty(smtp.Store.Messages);
         Assert.Equal("250 2.0.0 OK", await smtp.CommandAsync("NOOP"));
+    }
+
+    [Fact]
+    public async Task HugeBdatChunkOverTheLimitStreamsThroughWithoutBeingBuffered()
+    {
+        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.MaxMessageSize = 1000);
+        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
+        await smtp.CommandAsync("RCPT TO:<b@example.com>");
+        const int size = 4 * 1024 * 1024;
+        await smtp.SendAsync($"BDAT {size} LAST\r\n");
+        var chunk = new byte[InMemorySmtp.PauseWriterThreshold];
+        chunk.AsSpan().Fill((byte)'y');
+        for (var sent = 0; sent < size; sent += chunk.Length)
+        {
+            await smtp.SendAsync(chunk);
+        }
+
+        Assert.Equal("552 5.3.4 Message size exceeds fixed maximum message size", await smtp.ReadReplyAsync());
+        Assert.Equal("250 2.0.0 OK", await smtp.CommandAsync("NOOP"));
+        Assert.Empty(smtp.Store.Messages);
     }
 
     [Fact]
@@ -183,7 +212,7 @@ public sealed class LimitTests
     }
 
     [Fact]
-    public async Task MailLineBeyondTheExtensionAllowanceIs500556()
+    public async Task MailLineBeyondTheExtensionAllowanceIs500()
     {
         await using var smtp = await InMemorySmtp.StartWithEhloAsync();
         Assert.Equal("500 5.5.6 Command line too long", await smtp.CommandAsync("MAIL FROM:<a@example.com> ENVID=" + new string('e', 2000)));

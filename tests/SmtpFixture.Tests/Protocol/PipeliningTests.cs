@@ -1,5 +1,4 @@
 using System.Text;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
 

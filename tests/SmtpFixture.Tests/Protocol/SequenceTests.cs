@@ -1,4 +1,3 @@
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
 
@@ -122,6 +121,29 @@ public sealed class SequenceTests
         Assert.StartsWith("500", await smtp.CommandAsync("BAD2"));
         await smtp.SendAsync("BAD3\r\n");
         Assert.Equal("500 5.5.2 Command unrecognized\r\n421 4.7.0 Too many errors, closing transmission channel\r\n", await smtp.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task AGoodCommandResetsTheBadCommandCount()
+    {
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.MaxBadCommands = 3);
+        Assert.StartsWith("500", await smtp.CommandAsync("BAD1"));
+        Assert.StartsWith("500", await smtp.CommandAsync("BAD2"));
+        Assert.Equal("250 2.0.0 OK", await smtp.CommandAsync("NOOP"));
+        Assert.StartsWith("500", await smtp.CommandAsync("BAD3"));
+        Assert.StartsWith("500", await smtp.CommandAsync("BAD4"));
+        Assert.Equal("250 2.0.0 OK", await smtp.CommandAsync("NOOP"));
+    }
+
+    [Fact]
+    public async Task OverlongLinesCountAsBadCommands()
+    {
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.MaxBadCommands = 3);
+        var junk = new string('j', 2000) + "\r\n";
+        await smtp.SendAsync(junk + junk + junk);
+        Assert.Equal(
+            string.Concat(Enumerable.Repeat("500 5.5.6 Command line too long\r\n", 3)) + "421 4.7.0 Too many errors, closing transmission channel\r\n",
+            await smtp.ReadToEndAsync());
     }
 
     [Fact]

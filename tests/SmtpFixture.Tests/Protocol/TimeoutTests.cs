@@ -1,23 +1,58 @@
 using SmtpFixture.Protocol;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Protocol;
 
 /// <summary>The server's timeouts (RFC 5321 §4.5.3.2), driven by a fake clock: no sleeps.</summary>
 public sealed class TimeoutTests
 {
+    private static readonly TimeSpan Idle = TimeSpan.FromMinutes(5);
+
     [Fact]
-    public async Task IdleClientGets421442AndIsDisconnected()
+    public async Task IdleClientGets421AndIsDisconnected()
     {
         var time = new ObservableTimeProvider();
-        await using var smtp = await InMemorySmtp.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.IdleTimeout = TimeSpan.FromMinutes(5);
-        });
-        await time.WaitUntilArmedAsync();
-        time.Advance(TimeSpan.FromMinutes(5));
+        await using var smtp = await StartAsync(time);
+        Assert.Equal(Idle, await time.WaitUntilArmedAsync());
+        time.Advance(Idle);
         Assert.Equal("421 4.4.2 Idle timeout, closing transmission channel\r\n", await smtp.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task ACommandLineDrippedSlowerThanTheIdleTimeoutGets421()
+    {
+        var time = new ObservableTimeProvider();
+        await using var smtp = await StartAsync(time);
+        Assert.Equal(Idle, await time.WaitUntilArmedAsync());
+
+        // Each byte comes before the idle timeout would fire, but the command line as a whole must arrive within it.
+        var elapsed = TimeSpan.Zero;
+        foreach (var b in "NOOP")
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            elapsed += TimeSpan.FromMinutes(1);
+            var armed = time.WhenNextArmed();
+            await smtp.SendAsync(b.ToString());
+            Assert.Equal(Idle - elapsed, await armed);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("421 4.4.2 Idle timeout, closing transmission channel\r\n", await smtp.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task AClientThatStopsReadingRepliesIsCutOffAfterTheIdleTimeout()
+    {
+        var time = new ObservableTimeProvider();
+        var smtp = await StartAsync(time);
+
+        // 2,000 pipelined HELPs make far more reply bytes than the pipe back to the client holds: the server's
+        // flush waits for a reader that never comes, under the idle timeout.
+        var armed = time.WhenNextArmed();
+        await smtp.SendAsync(string.Concat(Enumerable.Repeat("HELP\r\n", 2000)));
+        Assert.Equal(Idle, await armed);
+        time.Advance(Idle);
+        await smtp.Session.WaitAsync(TimeSpan.FromSeconds(20));
+        await smtp.DisposeAsync();
     }
 
     [Fact]
@@ -95,33 +130,38 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public async Task SlowMessageContentGets421442AfterTheDataTimeout()
+    public async Task SlowMessageContentGets421AfterTheDataTimeout()
     {
         var time = new ObservableTimeProvider();
+        var data = TimeSpan.FromMinutes(8);
         await using var smtp = await InMemorySmtp.StartAsync(o =>
         {
             o.TimeProvider = time;
-            o.IdleTimeout = TimeSpan.FromMinutes(5);
-            o.DataTimeout = TimeSpan.FromMinutes(8);
+            o.IdleTimeout = Idle;
+            o.DataTimeout = data;
         });
         await smtp.CommandAsync("EHLO client.example");
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
         await smtp.CommandAsync("RCPT TO:<b@example.com>");
         await smtp.CommandAsync("DATA");
 
-        // Content keeps trickling in, so the idle timeout never fires; the whole message is bounded by DataTimeout.
-        await time.WaitUntilArmedAsync();
+        // Content keeps trickling in, so the idle timeout never fires; the whole message is bounded by DataTimeout:
+        // each read waits for the idle timeout or for what is left of the message's time, whichever is shorter.
+        Assert.Equal(Idle, await time.WaitUntilArmedAsync());
+        var elapsed = TimeSpan.Zero;
         for (var minute = 0; minute < 7; minute++)
         {
             time.Advance(TimeSpan.FromMinutes(1));
+            elapsed += TimeSpan.FromMinutes(1);
             var armed = time.WhenNextArmed();
             await smtp.SendAsync("line\r\n");
-            await armed;
+            Assert.Equal(TimeSpan.FromTicks(Math.Min(Idle.Ticks, (data - elapsed).Ticks)), await armed);
         }
 
         time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal("421 4.4.2 Timeout waiting for message content, closing transmission channel\r\n", await smtp.ReadToEndAsync());
         Assert.Empty(smtp.Store.Messages);
+        Assert.Equal(SmtpAttemptOutcome.Aborted, Assert.Single(smtp.Store.Attempts).Outcome);
     }
 
     [Fact]
@@ -155,11 +195,13 @@ public sealed class TimeoutTests
     public async Task RefusedBdatChunkArrivingSlowlyIsNotTimedOut()
     {
         var time = new ObservableTimeProvider();
-        await using var smtp = await InMemorySmtp.StartAsync(o => o.TimeProvider = time);
+        await using var smtp = await StartAsync(time);
         var armed = time.WhenNextArmed();
         await smtp.SendAsync("BDAT 10\r\n12345");
-        await armed;
-        time.Advance(TimeSpan.FromSeconds(1));
+
+        // The rest of the refused chunk is read under a full idle timeout of its own, not a stale deadline.
+        Assert.Equal(Idle, await armed);
+        time.Advance(TimeSpan.FromMinutes(1));
         await smtp.SendAsync("67890");
         Assert.Equal("503 5.5.1 Send EHLO or HELO first", await smtp.ReadReplyAsync());
     }
@@ -180,4 +222,8 @@ public sealed class TimeoutTests
         await smtp.SendAsync("Subject: x\r\n");
         Assert.StartsWith("250 2.0.0", await smtp.CommandAsync("."));
     }
+
+    /// <summary>Starts a session on the fake clock with the idle timeout of these tests.</summary>
+    private static Task<InMemorySmtp> StartAsync(ObservableTimeProvider time) =>
+        InMemorySmtp.StartAsync(o => (o.TimeProvider, o.IdleTimeout) = (time, Idle));
 }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 

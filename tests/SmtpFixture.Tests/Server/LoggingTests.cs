@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 

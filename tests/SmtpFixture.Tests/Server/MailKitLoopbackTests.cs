@@ -2,7 +2,6 @@ using System.Text;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 

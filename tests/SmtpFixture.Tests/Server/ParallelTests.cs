@@ -1,7 +1,6 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 

@@ -1,4 +1,3 @@
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 
@@ -15,9 +14,12 @@ public sealed class SessionLimitTests
         using var second = await RawSmtpClient.ConnectAsync(server);
         Assert.Equal("421 4.3.2 Too many connections, try again later\r\n", await second.ReadToEndAsync());
 
+        // The refusal is on record, and the first session is unaffected.
         var refused = Assert.Single(server.Attempts);
         Assert.Equal(SmtpAttemptOutcome.Refused, refused.Outcome);
-        Assert.Equal(SmtpStage.Connect, Assert.Single(refused.Exchanges).Stage);
+        var exchange = Assert.Single(refused.Exchanges);
+        Assert.Equal(SmtpStage.Connect, exchange.Stage);
+        Assert.Equal(421, exchange.Reply.Code);
         Assert.Equal("250 2.0.0 OK", await first.CommandAsync("NOOP"));
     }
 

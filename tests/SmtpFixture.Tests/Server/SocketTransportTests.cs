@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using SmtpFixture.Tests.Support;
 using SmtpFixture.Transport;
 
 namespace SmtpFixture.Tests.Server;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 
@@ -12,6 +11,8 @@ public sealed class StartStopTests
     [Fact]
     public async Task DefaultsToLoopbackAndAnEphemeralPort()
     {
+        // Safe unless told otherwise: not reachable from other machines.
+        Assert.Equal(IPAddress.Loopback, new SmtpTestServerOptions().Address);
         await using var server = await SmtpTestServer.StartAsync();
         Assert.Equal("127.0.0.1", server.Host);
         Assert.NotEqual(0, server.Port);

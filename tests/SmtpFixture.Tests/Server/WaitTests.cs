@@ -1,7 +1,6 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Server;
 
@@ -99,16 +98,6 @@ public sealed class WaitTests
         Assert.False(wait.IsCompleted);
         await SendAsync(server, "after");
         Assert.Equal("after", Assert.Single(await wait.WaitAsync(TimeSpan.FromSeconds(30))).Subject);
-    }
-
-    [Fact]
-    public async Task PolicyThatThrowsWithNobodyWaitingIsReportedByTheNextWait()
-    {
-        await using var smtp = await InMemorySmtp.StartWithEhloAsync(o => o.Policies.Add(new ThrowingPolicy()));
-        Assert.Equal("451 4.3.0 Local error in processing (policy failure)", await smtp.CommandAsync("MAIL FROM:<a@example.com>"));
-
-        var error = await Assert.ThrowsAsync<SmtpPolicyException>(() => smtp.Store.WaitForMessageAsync(null, TimeSpan.FromSeconds(1), () => string.Empty, CancellationToken.None));
-        Assert.Contains("policy broke", Assert.Single(error.InnerExceptions).Message, StringComparison.Ordinal);
     }
 
     [Fact]

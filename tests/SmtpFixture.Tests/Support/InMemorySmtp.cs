@@ -10,12 +10,20 @@ namespace SmtpFixture.Tests.Support;
 /// <summary>
 /// Drives one SMTP session over in-memory pipes: no socket, no port. Write client bytes with <c>SendAsync</c>,
 /// read complete replies with <see cref="ReadReplyAsync"/>. The server's output is counted per flush, so tests can
-/// check that a pipelined batch is answered in one write (RFC 2920 §3.1).
+/// check that a pipelined batch is answered in one write (RFC 2920 §3.1). The pipe to the server stops the writer
+/// once <see cref="PauseWriterThreshold"/> bytes are unconsumed, so a large write that completes proves the session
+/// consumed (and did not keep) what came before it.
 /// </summary>
 internal sealed class InMemorySmtp : IAsyncDisposable
 {
-    private readonly Pipe _toServer = new();
-    private readonly Pipe _toClient = new();
+    /// <summary>Unconsumed bytes at which a write to the server (or a flush of replies to the client) waits.</summary>
+    public const int PauseWriterThreshold = 64 * 1024;
+
+    private static readonly PipeOptions Options = new(
+        pauseWriterThreshold: PauseWriterThreshold, resumeWriterThreshold: PauseWriterThreshold / 2, useSynchronizationContext: false);
+
+    private readonly Pipe _toServer = new(Options);
+    private readonly Pipe _toClient = new(Options);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<byte> _pending = [];
     private readonly CountingPipeWriter _output;
@@ -29,8 +37,14 @@ internal sealed class InMemorySmtp : IAsyncDisposable
         var session = new SmtpSession(Engine, transport, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         Session = Task.Run(async () =>
         {
-            await session.RunAsync(_shutdown.Token);
-            await _toClient.Writer.CompleteAsync();
+            try
+            {
+                await session.RunAsync(_shutdown.Token);
+            }
+            finally
+            {
+                await _toClient.Writer.CompleteAsync();
+            }
         });
     }
 
@@ -176,14 +190,8 @@ internal sealed class InMemorySmtp : IAsyncDisposable
 
             if (_serverClosed)
             {
-                if (_pending.Count == 0)
-                {
-                    return null;
-                }
-
-                var last = Encoding.UTF8.GetString([.. _pending]);
-                _pending.Clear();
-                return last;
+                Assert.True(_pending.Count == 0, "The server closed in the middle of a reply line: " + Encoding.UTF8.GetString([.. _pending]));
+                return null;
             }
 
             await FillAsync(cancellationToken);
@@ -203,13 +211,6 @@ internal sealed class InMemorySmtp : IAsyncDisposable
         {
             _serverClosed = true;
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input => input;
-
-        public PipeWriter Output => output;
     }
 
     /// <summary>Passes everything through and counts the flushes that carry bytes.</summary>

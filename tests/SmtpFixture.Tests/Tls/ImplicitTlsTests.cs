@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using SmtpFixture.Tests.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Tls;
 
@@ -19,7 +17,7 @@ public sealed class ImplicitTlsTests
     [Fact]
     public async Task AClientThatNeverSendsAClientHelloIsClosedAfterTheIdleTimeout()
     {
-        var time = new SignallingTimeProvider(TimeSpan.FromMinutes(7));
+        var time = new ObservableTimeProvider();
         await using var server = await SmtpTestServer.StartAsync(o =>
         {
             o.Tls = SmtpTlsMode.Implicit;
@@ -28,7 +26,7 @@ public sealed class ImplicitTlsTests
         });
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.EndPoint);
-        await time.TimerStarted;
+        await time.WhenArmedFor(TimeSpan.FromMinutes(7));
         time.Advance(TimeSpan.FromMinutes(7));
 
         // The server gives up on the handshake and closes the connection without a word.

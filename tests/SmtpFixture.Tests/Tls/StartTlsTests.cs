@@ -4,7 +4,6 @@ using MailKit.Security;
 using MimeKit;
 using SmtpFixture.Checks;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Tls;
 

@@ -1,24 +1,15 @@
-using System.Net;
 using System.Text;
 
-namespace SmtpFixture.Tests.Robustness;
+namespace SmtpFixture.Tests.Server;
 
-/// <summary>Issue 9 §4: safe unless told otherwise.</summary>
-public sealed class SecureDefaultsTests
+/// <summary>The store keeps every message unless <c>MaxStoredMessages</c> bounds it.</summary>
+public sealed class StoredMessagesTests
 {
-    [Fact]
-    public async Task TheServerListensOnLoopbackByDefault()
-    {
-        Assert.Equal(IPAddress.Loopback, new SmtpTestServerOptions().Address);
-        await using var server = await SmtpTestServer.StartAsync();
-        Assert.True(IPAddress.IsLoopback(server.EndPoint.Address), server.EndPoint.ToString());
-    }
-
     [Fact]
     public async Task TheStoreKeepsAllMessagesByDefault()
     {
         Assert.Equal(0, new SmtpTestServerOptions().MaxStoredMessages);
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await SendAsync(smtp, 5);
         Assert.Equal(5, smtp.Store.Messages.Count);
         Assert.Equal(0, smtp.Store.EvictedCount);
@@ -30,7 +21,7 @@ public sealed class SecureDefaultsTests
         var server = await SmtpTestServer.StartAsync(o => o.MaxStoredMessages = 3);
         await using (server)
         {
-            using var client = await RawSmtpConnection.ConnectAsync(server);
+            using var client = await RawSmtpClient.ConnectAsync(server);
             await client.ReadReplyAsync();
             await client.CommandAsync("EHLO client.example");
             for (var i = 1; i <= 5; i++)
@@ -48,7 +39,7 @@ public sealed class SecureDefaultsTests
         }
     }
 
-    private static async Task SendAsync(PipeSmtpClient smtp, int count)
+    private static async Task SendAsync(InMemorySmtp smtp, int count)
     {
         await smtp.CommandAsync("EHLO client.example");
         var batch = new StringBuilder();

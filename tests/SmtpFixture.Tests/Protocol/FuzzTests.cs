@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Xunit.Abstractions;
 
-namespace SmtpFixture.Tests.Robustness;
+namespace SmtpFixture.Tests.Protocol;
 
 /// <summary>
-/// Issue 9 §5: a bounded randomized test in the normal suite. Half the streams use a fixed seed (the same every run),
+/// A bounded randomized test in the normal suite. Half the streams use a fixed seed (the same every run),
 /// half a random one; a failure names the seed and case so that it can be replayed with
 /// <c>SMTPFIXTURE_FUZZ_SEED=&lt;seed&gt;</c>. <c>SMTPFIXTURE_FUZZ_COUNT</c> changes the number of streams.
 /// The long-running harness is tests/SmtpFixture.Fuzz.

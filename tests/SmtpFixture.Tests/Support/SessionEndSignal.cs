@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SmtpFixture.Tests.Robustness;
+namespace SmtpFixture.Tests.Support;
 
 /// <summary>
 /// A logger provider that counts the engine's "session closed" events (event id 11), so that a socket test can wait

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using SmtpFixture.Protocol;
 using SmtpFixture.Transport;
 
-namespace SmtpFixture.Tests.Robustness;
+namespace SmtpFixture.Tests.Support;
 
 /// <summary>
 /// Generates and mutates SMTP client byte streams and runs each through one <see cref="SmtpSession"/> over inline
@@ -361,13 +361,6 @@ internal sealed class SmtpFuzzer
         }
 
         return new string(chars);
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input => input;
-
-        public PipeWriter Output => output;
     }
 
     /// <summary>Collects what the engine logs at Error (a session that failed, i.e. an engine bug); nothing else is enabled.</summary>

@@ -1,10 +1,10 @@
 using System.Text;
 using SmtpFixture.Checks;
 
-namespace SmtpFixture.Tests.Robustness;
+namespace SmtpFixture.Tests.Protocol;
 
 /// <summary>
-/// Issue 9 §2: only CRLF.CRLF ends DATA. The 2023 SMTP smuggling class (CVE-2023-51764/51765/51766) hides a second
+/// Only CRLF.CRLF ends DATA (RFC 5321 §4.1.1.4). The 2023 SMTP smuggling class (CVE-2023-51764/51765/51766) hides a second
 /// transaction behind an end-of-data sequence that one server honours and the next does not.
 /// </summary>
 public sealed class SmugglingTests
@@ -33,7 +33,7 @@ public sealed class SmugglingTests
     [MemberData(nameof(Variants))]
     public async Task AFakeEndOfDataDoesNotEndTheMessageAndTheSmuggledTransactionIsNotExecuted(string name, string fake, bool byteByByte)
     {
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await smtp.CommandAsync("EHLO client.example");
         await smtp.CommandAsync("MAIL FROM:<alice@example.com>");
         await smtp.CommandAsync("RCPT TO:<bob@example.com>");
@@ -53,10 +53,10 @@ public sealed class SmugglingTests
         }
 
         await smtp.SendAsync(".\r\nQUIT\r\n");
-        var replies = await smtp.ReadToEndAsync();
+        var replies = (await smtp.ReadToEndAsync()).Split("\r\n");
 
         // One message, one 250 for it, then the 221: nothing of the smuggled commands was answered.
-        Assert.True(replies.Count == 2, $"{name}: {string.Join(" | ", replies)}");
+        Assert.True(replies.Length == 3 && replies[2].Length == 0, $"{name}: {string.Join(" | ", replies)}");
         Assert.StartsWith("250 2.0.0 ", replies[0]);
         Assert.StartsWith("221 ", replies[1]);
         var message = Assert.Single(smtp.Store.Messages);
@@ -73,7 +73,7 @@ public sealed class SmugglingTests
     [InlineData("\n.\r\n", "bare LF")]
     public async Task BareLineEndingsInContentAreRecordedOnTheAttempt(string fake, string violation)
     {
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await SendMessageAsync(smtp, "Subject: x\r\n\r\na" + fake + "b\r\n");
         Assert.StartsWith("250 ", await smtp.ReadReplyAsync());
         Assert.Contains(Assert.Single(smtp.Store.Attempts).Violations, v => v.Rule == SmtpRules.BareLineEnding && v.Detail.Contains(violation, StringComparison.Ordinal));
@@ -82,7 +82,7 @@ public sealed class SmugglingTests
     [Fact]
     public async Task BareCrAndBareLfInOneMessageAreOneViolationQuotingTheFirst()
     {
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await SendMessageAsync(smtp, "Subject: x\r\n\r\na\rb\nc\r\n");
         Assert.StartsWith("250 ", await smtp.ReadReplyAsync());
         var violation = Assert.Single(Assert.Single(smtp.Store.Attempts).Violations);
@@ -92,15 +92,16 @@ public sealed class SmugglingTests
     }
 
     [Theory]
+    [InlineData("\n")]
     [InlineData("\n.\n")]
     [InlineData("\r.\r")]
     [InlineData("\r\n.\n")]
     [InlineData("\n.\r\n")]
-    public async Task WithRejectBareLineEndingsContentWithABareLineEndingIsRefusedWith500_5_5_2(string fake)
+    public async Task WithRejectBareLineEndingsContentWithABareLineEndingIsRefusedWith500(string fake)
     {
-        await using var smtp = await PipeSmtpClient.StartAsync(o => o.RejectBareLineEndings = true);
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.RejectBareLineEndings = true);
         await SendMessageAsync(smtp, "Subject: x\r\n\r\na" + fake + Smuggled);
-        Assert.StartsWith("500 5.5.2 ", await smtp.ReadReplyAsync());
+        Assert.Equal("500 5.5.2 Bare CR or LF in message content not allowed", await smtp.ReadReplyAsync());
         Assert.Empty(smtp.Store.Messages);
         Assert.Equal(SmtpAttemptOutcome.Refused, Assert.Single(smtp.Store.Attempts).Outcome);
         Assert.StartsWith("250 ", await smtp.CommandAsync("NOOP"));
@@ -109,7 +110,7 @@ public sealed class SmugglingTests
     [Fact]
     public async Task ABareLfInACommandIsRecordedOnTheNextAttempt()
     {
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await smtp.SendAsync("EHLO client.example\n");
         Assert.StartsWith("250", await smtp.ReadReplyAsync());
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
@@ -120,9 +121,9 @@ public sealed class SmugglingTests
     [Theory]
     [InlineData("NOOP\n")]
     [InlineData("NOOP\rRSET\r\n")]
-    public async Task WithRejectBareLineEndingsACommandWithABareLineEndingIsRefusedWith500_5_5_2(string command)
+    public async Task WithRejectBareLineEndingsACommandWithABareLineEndingIsRefusedWith500(string command)
     {
-        await using var smtp = await PipeSmtpClient.StartAsync(o => o.RejectBareLineEndings = true);
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.RejectBareLineEndings = true);
         await smtp.SendAsync(command);
         Assert.StartsWith("500 5.5.2 ", await smtp.ReadReplyAsync());
         Assert.StartsWith("250 ", await smtp.CommandAsync("NOOP"));
@@ -131,7 +132,7 @@ public sealed class SmugglingTests
     [Fact]
     public async Task OnlyCrLfDotCrLfEndsDataEvenWhenSplitAcrossEveryByte()
     {
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await smtp.CommandAsync("EHLO client.example");
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
         await smtp.CommandAsync("RCPT TO:<b@example.com>");
@@ -151,7 +152,7 @@ public sealed class SmugglingTests
     [InlineData("EHLO cl\0ient.example\r\n", "500 5.5.2 ")]
     public async Task ANulInACommandIsRefusedWith500(string command, string expected)
     {
-        await using var smtp = await PipeSmtpClient.StartAsync();
+        await using var smtp = await InMemorySmtp.StartAsync();
         await smtp.CommandAsync("EHLO client.example");
         await smtp.SendAsync(command);
         Assert.StartsWith(expected, await smtp.ReadReplyAsync());
@@ -166,21 +167,12 @@ public sealed class SmugglingTests
     [InlineData("EHLO exämple.com", "501 5.5.2 ")]
     public async Task NonAsciiInACommandWithoutSmtpUtf8IsRefused(string command, string expected)
     {
-        await using var smtp = await PipeSmtpClient.StartAsync(o => o.AdvertiseSmtpUtf8 = false);
+        await using var smtp = await InMemorySmtp.StartAsync(o => o.AdvertiseSmtpUtf8 = false);
         await smtp.CommandAsync("EHLO client.example");
         Assert.StartsWith(expected, await smtp.CommandAsync(command));
     }
 
-    [Fact]
-    public async Task ANonAsciiRecipientWithoutSmtpUtf8OnMailFromIsRefusedWith553()
-    {
-        await using var smtp = await PipeSmtpClient.StartAsync();
-        await smtp.CommandAsync("EHLO client.example");
-        await smtp.CommandAsync("MAIL FROM:<a@example.com>");
-        Assert.StartsWith("553 5.6.7 ", await smtp.CommandAsync("RCPT TO:<müller@example.com>"));
-    }
-
-    private static async Task SendMessageAsync(PipeSmtpClient smtp, string content)
+    private static async Task SendMessageAsync(InMemorySmtp smtp, string content)
     {
         await smtp.CommandAsync("EHLO client.example");
         await smtp.CommandAsync("MAIL FROM:<alice@example.com>");

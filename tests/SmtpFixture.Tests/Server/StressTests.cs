@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Text;
 using Xunit.Abstractions;
 
-namespace SmtpFixture.Tests.Robustness;
+namespace SmtpFixture.Tests.Server;
 
 /// <summary>
-/// Issue 9 §6: 200 concurrent connections × 25 messages over loopback, mixing DATA and BDAT (one or several chunks),
+/// 200 concurrent connections × 25 messages over loopback, mixing DATA and BDAT (one or several chunks),
 /// pipelined and not, with refused and aborted transactions in between. Every message answered 250 must be captured
 /// byte-exact; nothing refused or aborted may be captured.
 /// Sizes run from 1 byte to 1 MiB, skewed small so that the test stays light on a shared 2-core machine: 94 % are
@@ -75,7 +75,7 @@ public sealed class StressTests(ITestOutputHelper output)
 
     private static async Task RunConnectionAsync(SmtpTestServer server, int connection, Random random, ConcurrentDictionary<string, byte[]> expected, ConcurrentBag<string> refusedOrAborted, ConcurrentDictionary<int, string> progress)
     {
-        using var client = await RawSmtpConnection.ConnectAsync(server);
+        using var client = await RawSmtpClient.ConnectAsync(server);
         Expect("220", await client.ReadReplyAsync());
         Expect("250", await client.CommandAsync("EHLO stress" + connection + ".example"));
         var pipelined = connection % 2 == 0;
@@ -125,7 +125,7 @@ public sealed class StressTests(ITestOutputHelper output)
         Expect("221", await client.CommandAsync("QUIT"));
     }
 
-    private static async Task SendDataAsync(RawSmtpConnection client, byte[] payload, bool pipelined)
+    private static async Task SendDataAsync(RawSmtpClient client, byte[] payload, bool pipelined)
     {
         var stuffed = DotStuff(payload);
         if (pipelined)
@@ -147,7 +147,7 @@ public sealed class StressTests(ITestOutputHelper output)
         Expect("250", await client.ReadReplyAsync());
     }
 
-    private static async Task SendBdatAsync(RawSmtpConnection client, byte[] payload, bool pipelined, Random random)
+    private static async Task SendBdatAsync(RawSmtpClient client, byte[] payload, bool pipelined, Random random)
     {
         // One chunk, or several of random sizes (the last may be empty: "BDAT 0 LAST").
         var cuts = new List<int> { 0 };
