@@ -1,4 +1,3 @@
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Checks;
 

@@ -1,5 +1,4 @@
 using SmtpFixture.Checks;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Checks;
 

@@ -1,6 +1,5 @@
 using SmtpFixture.Checks;
 using SmtpFixture.Policies;
-using SmtpFixture.Tests.Support;
 
 namespace SmtpFixture.Tests.Checks;
 
