@@ -1,4 +1,3 @@
-
 namespace SmtpFixture.Tests.Checks;
 
 /// <summary>Sends one message over an in-memory session, as a raw client: the bytes given are the bytes sent.</summary>
