@@ -103,6 +103,7 @@ internal static class CliApp
             policies.RateLimit(rate.Limit, rate.Window);
         }
 
+        cli.Checks.Apply(parseResult, options);
         using var loggerFactory = parseResult.GetValue(cli.Verbose) ? new StderrLoggerFactory(error, LogLevel.Debug) : null;
         options.LoggerFactory = loggerFactory;
 
@@ -156,6 +157,7 @@ internal static class CliApp
         {
             server.MessageReceived += (_, e) => events.Message(e.Message, Save(e.Message, saveDir, error));
             server.CommandRefused += (_, e) => events.Refused(e);
+            server.ViolationRecorded += (_, e) => events.Violation(e.Violation);
             events.Listening(server, Describe(options), api?.Port);
             if (!IPAddress.IsLoopback(options.Address) && !options.RequireAuthentication)
             {

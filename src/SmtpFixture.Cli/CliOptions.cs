@@ -99,11 +99,15 @@ internal sealed class CliOptions
         {
             Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
             MaxSize, Greylist, RateLimit, KnownRecipients, DkimKeys, SaveDir, Json, Verbose, HttpPort, HttpToken,
+            Checks.Strict, Checks.Check,
         };
         Root.Validators.Add(ValidateCombinations);
     }
 
     public RootCommand Root { get; }
+
+    /// <summary>--strict and --check, with what the checks print.</summary>
+    public CheckOptions Checks { get; } = new();
 
     public Option<IPAddress> Host { get; } = new("--host")
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -40,14 +41,15 @@ internal sealed partial class SmtpSession
             Log.ClientLine(_log, _id, command.Text);
         }
 
-        if (line.BareLineEnding)
+        if (line.BareLineEnding && Violate(KnownRules.BareLineEnding, command.Stage, Where(command), command.Text, "A command line ends with a bare CR or LF; SMTP lines end with CRLF."))
         {
-            _recorder.NoteViolation("bare CR or LF in a command line");
-            if (_options.RejectBareLineEndings)
-            {
-                Reply(command.Stage, command.Text, Replies.BareLineEnding);
-                return;
-            }
+            Reply(command.Stage, command.Text, Replies.BareLineEnding);
+            return;
+        }
+
+        if (RefusedAsPipelined(command))
+        {
+            return;
         }
 
         if (line.HasNul)
@@ -149,6 +151,11 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForHeloName(command, name))
+        {
+            return;
+        }
+
         // RFC 5321 §4.1.4: EHLO in the middle of a session resets it as RSET does.
         EndTransaction(SmtpAttemptOutcome.Aborted);
         var decision = await ConsultAsync(stage, command.Text, name, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
@@ -190,7 +197,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForParametersAfterHelo(command, parameters))
+        {
+            return;
+        }
+
         var problem = EsmtpExtensions.Check(parameters, rcpt: false, _engine.Scope(IsSecure, _authUser is not null)) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
+        NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
@@ -230,14 +243,26 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (RefusedForParametersAfterHelo(command, parameters))
+        {
+            return;
+        }
+
         var problem = EsmtpExtensions.Check(parameters, rcpt: true, _engine.Scope(IsSecure, _authUser is not null)) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
+        NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
             Reply(stage, command.Text, problem);
             return;
         }
 
+        if (RefusedAsRetry(command, transaction.MailFrom, address))
+        {
+            return;
+        }
+
         var decision = await ConsultAsync(stage, command.Text, address, parameters, default, cancellationToken).ConfigureAwait(false);
+        NoteRecipientDecision(transaction.MailFrom, address, decision);
         if (decision.Accepts)
         {
             transaction.AddRecipient(new SmtpRecipient(address, parameters));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -18,6 +19,7 @@ internal sealed partial class SmtpSession
     {
         var stage = command.Stage;
         var transaction = _transaction!;
+        NoteDataWithBinaryMime(command, transaction);
         var problem = transaction.IsBinaryMime ? Replies.BinaryMimeNeedsBdat
             : transaction.Recipients.Count == 0 ? Replies.NoValidRecipients
             : null;
@@ -46,26 +48,6 @@ internal sealed partial class SmtpSession
         if (_log.IsEnabled(LogLevel.Debug))
         {
             Log.ClientContent(_log, _id, _input.Content.Length);
-        }
-
-        if (_input.SawBareLf || _input.SawBareCr)
-        {
-            if (_input.SawBareLf)
-            {
-                _recorder.NoteViolation("bare LF in message content");
-            }
-
-            if (_input.SawBareCr)
-            {
-                _recorder.NoteViolation("bare CR in message content");
-            }
-
-            if (_options.RejectBareLineEndings)
-            {
-                Reply(SmtpStage.EndOfMessage, "<end of data>", Replies.BareLineEndingInData);
-                EndTransaction(SmtpAttemptOutcome.Refused);
-                return;
-            }
         }
 
         await CompleteMessageAsync("<end of data>", cancellationToken).ConfigureAwait(false);
@@ -181,20 +163,40 @@ internal sealed partial class SmtpSession
         }
 
         var data = _input.Content.ToArray();
+        var transaction = _transaction!;
+        var envelope = transaction.ToEnvelope();
+        var content = CheckContent(data, transaction);
+        if (RefusedFor(content, command))
+        {
+            return;
+        }
+
+        // Message-layer rules run here only when one may refuse the message; otherwise on first access, after the 250.
+        IReadOnlyList<SmtpViolation>? checkedMessage = null;
+        MimeKit.MimeMessage? parsed = null;
+        if (_engine.Checks.AnyMessageRuleRejects)
+        {
+            checkedMessage = MessageChecks.Run(data, envelope, _engine.Checks, _id, null, () => parsed ??= TryParseMime(data));
+            if (RefusedFor(checkedMessage, command))
+            {
+                return;
+            }
+        }
+
         var decision = await ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
         if (!decision.Accepts)
         {
+            content?.ForEach(_recorder.NoteViolation);
             await ApplyAsync(stage, command, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
             EndTransaction(SmtpAttemptOutcome.Refused);
             return;
         }
 
         // Stored before the reply is written: nothing answered 250 can be lost.
-        var transaction = _transaction!;
         var id = SmtpEngine.NewMessageId();
         var reply = decision.Verdict.ReplyToSend ?? Replies.Queued(id);
-        var envelope = transaction.ToEnvelope();
-        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), transaction.Attempt) { DkimKeys = _options.DkimKeys };
+        content?.ForEach(v => _recorder.NoteViolation(v.ForMessage(id)));
+        var message = new ReceivedMessage(id, envelope, data, Info, _engine.Time.GetUtcNow(), transaction.Attempt, _engine.Checks, checkedMessage?.Select(v => v.ForMessage(id)).ToArray(), parsed) { DkimKeys = _options.DkimKeys };
         _recorder.Record(Info, stage, command, reply, decision.By);
         EndTransaction(SmtpAttemptOutcome.Accepted, message);
         _engine.Store.Add(message);

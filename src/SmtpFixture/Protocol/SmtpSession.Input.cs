@@ -23,7 +23,9 @@ internal sealed partial class SmtpSession
                         return buffer.Start;
                     }
 
+                    var sentEarly = SentBeforeReply(line, buffer);
                     await HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    NotePipelining(sentEarly, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -34,6 +36,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndDataAsync(cancellationToken).ConfigureAwait(false);
+                    NotePipelining(buffer.IsEmpty ? null : AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -44,6 +47,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+                    NotePipelining(buffer.IsEmpty || _mode != InputMode.Commands ? null : AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
             }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -43,7 +44,8 @@ internal sealed partial class SmtpSession
         if (discarded > 0)
         {
             Log.StartTlsInjectionDiscarded(_log, _id, discarded);
-            _recorder.NoteViolation("commands sent after STARTTLS, before the TLS handshake, were discarded (RFC 3207 §4.2)");
+            // Nothing is left to refuse: the octets are discarded whatever the rule's mode (RFC 3207 §4.2 requires it).
+            Violate(KnownRules.PipelinedAfterStartTls, SmtpStage.StartTls, "STARTTLS", null, $"{discarded} octets sent after STARTTLS, before the TLS handshake, were discarded.");
         }
 
         if (!await HandshakeAsync(SmtpStage.StartTls, shutdown).ConfigureAwait(false))
@@ -123,6 +125,11 @@ internal sealed partial class SmtpSession
         if (problem is not null)
         {
             Reply(command.Stage, command.Text, problem);
+            return;
+        }
+
+        if (RefusedForCleartextAuth(command, mechanism))
+        {
             return;
         }
 

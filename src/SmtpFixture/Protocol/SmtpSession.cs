@@ -111,6 +111,7 @@ internal sealed partial class SmtpSession
             if (await StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await GreetAsync(shutdown).ConfigureAwait(false))
             {
                 await ReadLoopAsync(timeout, linked.Token, shutdown).ConfigureAwait(false);
+                NoteClientLeft();
             }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -124,6 +125,7 @@ internal sealed partial class SmtpSession
         catch (Exception ex) when (IsConnectionError(ex))
         {
             Log.WhileHandlingFailure(static x => Log.ConnectionLost(x.Item1, x.Item2, x.Item3), (_log, _id, ex.Message));
+            NoteClientLeft();
         }
         catch (Exception ex)
         {
