@@ -42,6 +42,18 @@ internal sealed partial class SmtpSession
     private int _transactionNumber;
     private readonly AttemptRecorder _recorder;
 
+    // The session's jobs, each working through the seam (SmtpSession.Seam.cs); created once per session.
+    private readonly GreetingHandler _greeting;
+    private readonly EnvelopeHandler _envelope;
+    private readonly ContentHandler _content;
+    private readonly SecurityHandler _security;
+    private readonly ClientChecks _checks;
+
+    // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
+    private bool _startTlsPending;
+    private string? _authUser;
+    private string? _authMechanism;
+
     private InputMode _mode = InputMode.Commands;
     private DateTimeOffset _dataDeadline;
 
@@ -61,9 +73,14 @@ internal sealed partial class SmtpSession
         _connectedAt = engine.Time.GetUtcNow();
         _enhanced = _options.AdvertiseEnhancedStatusCodes;
         _recorder = new AttemptRecorder(engine.Store, engine.Time);
+        _checks = new ClientChecks(this);
+        _greeting = new GreetingHandler(this);
+        _envelope = new EnvelopeHandler(this);
+        _content = new ContentHandler(this);
+        _security = new SecurityHandler(this);
     }
 
-    private enum InputMode
+    internal enum InputMode
     {
         Commands,
         Data,
@@ -84,21 +101,6 @@ internal sealed partial class SmtpSession
 
     private PipeWriter Output => _transport.Output;
 
-    private SmtpSessionInfo Info => _info ??= new SmtpSessionInfo
-    {
-        SessionId = _id,
-        RemoteEndPoint = _remote,
-        LocalEndPoint = _local,
-        ConnectedAt = _connectedAt,
-        ClientName = _clientName,
-        IsExtended = _extended,
-        IsSecure = _transport.TlsStream is not null,
-        TlsProtocol = _transport.TlsStream?.SslProtocol ?? System.Security.Authentication.SslProtocols.None,
-        TlsCipherSuite = _transport.TlsStream?.NegotiatedCipherSuite.ToString(),
-        AuthenticatedUser = _authUser,
-        AuthenticationMechanism = _authMechanism,
-    };
-
     /// <summary>Runs the session until QUIT, a closing verdict, a timeout, shutdown or a lost connection.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -108,10 +110,10 @@ internal sealed partial class SmtpSession
         var reason = CloseReason.None;
         try
         {
-            if (await StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await GreetAsync(shutdown).ConfigureAwait(false))
+            if (await _security.StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await _greeting.GreetAsync(shutdown).ConfigureAwait(false))
             {
                 await ReadLoopAsync(timeout, linked.Token, shutdown).ConfigureAwait(false);
-                NoteClientLeft();
+                _checks.NoteClientLeft();
             }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -125,7 +127,7 @@ internal sealed partial class SmtpSession
         catch (Exception ex) when (IsConnectionError(ex))
         {
             Log.WhileHandlingFailure(static x => Log.ConnectionLost(x.Item1, x.Item2, x.Item3), (_log, _id, ex.Message));
-            NoteClientLeft();
+            _checks.NoteClientLeft();
         }
         catch (Exception ex)
         {
@@ -167,32 +169,6 @@ internal sealed partial class SmtpSession
         CloseReason.DataTimeout => Replies.DataTimeout,
         _ => Replies.ShuttingDown,
     };
-
-    private async Task<bool> GreetAsync(CancellationToken shutdown)
-    {
-        var decision = await ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
-        var verdict = decision.Verdict;
-        switch (verdict.Kind)
-        {
-            case SmtpVerdictKind.Drop:
-                _state = SessionState.Closed;
-                _transport.Abort();
-                return false;
-            case SmtpVerdictKind.Reply:
-                Reply(SmtpStage.Connect, "<connect>", verdict.ReplyToSend!, decision.By);
-                _state = verdict.ReplyToSend!.IsPositive ? SessionState.Connected : SessionState.Refused;
-                if (verdict.CloseAfterReply)
-                {
-                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
-                    return false;
-                }
-
-                return true;
-            default:
-                Write(new SmtpReply(220, null, _options.ServerName + " ESMTP SmtpFixture ready"));
-                return true;
-        }
-    }
 
     private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
     {
@@ -259,5 +235,14 @@ internal sealed partial class SmtpSession
             timeout.CancelAfter(_options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer);
             await Output.FlushAsync(readToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>After STARTTLS's 220: the transport flushes it before the handshake, which the security handler runs.</summary>
+    private ValueTask UpgradeAfterStartTlsAsync(long discarded, CancellationToken shutdown)
+    {
+        _startTlsPending = false;
+        _pendingOutput = false;
+        _unflushedBytes = 0;
+        return _security.UpgradeAfterStartTlsAsync(discarded, shutdown);
     }
 }

@@ -1,13 +1,94 @@
 using Microsoft.Extensions.Logging;
 using SmtpFixture.Policies;
+using SmtpFixture.Transport;
 
 namespace SmtpFixture.Protocol;
 
-/// <summary>Writing replies, consulting the policies and carrying out their verdicts.</summary>
+/// <summary>
+/// The seam the session's handlers (<see cref="GreetingHandler"/>, <see cref="EnvelopeHandler"/>,
+/// <see cref="ContentHandler"/>, <see cref="SecurityHandler"/>, <see cref="ClientChecks"/>) work through: what they may
+/// read and change of the session, writing and recording replies, and consulting the policies and carrying out their
+/// verdicts. Everything else of the session (the read loop, flushing, timeouts) stays private to it.
+/// </summary>
 internal sealed partial class SmtpSession
 {
+    internal SmtpEngine Engine => _engine;
+
+    internal SmtpTestServerOptions Options => _options;
+
+    internal ILogger Logger => _log;
+
+    internal ISmtpTransport Transport => _transport;
+
+    internal AttemptRecorder Recorder => _recorder;
+
+    /// <summary>The input framer, which also holds the content buffer of the current message.</summary>
+    internal InputFramer Framer => _input;
+
+    internal ClientChecks Checks => _checks;
+
+    internal SessionState State { get => _state; set => _state = value; }
+
+    internal InputMode Mode { get => _mode; set => _mode = value; }
+
+    /// <summary>The current transaction (RFC 5321 §3.3), null outside one.</summary>
+    internal Transaction? CurrentTransaction { get => _transaction; set => _transaction = value; }
+
+    /// <summary>The number of the transaction MAIL is opening, drawn before the policies see it.</summary>
+    internal int TransactionNumber { set => _transactionNumber = value; }
+
+    internal bool StartTlsPending { get => _startTlsPending; set => _startTlsPending = value; }
+
+    internal bool InSaslExchange => _security.InExchange;
+
+    internal bool IsExtended => _extended;
+
+    internal bool IsAuthenticated => _authUser is not null;
+
+    internal bool IsSecure => _transport.TlsStream is not null;
+
+    internal SmtpSessionInfo Info => _info ??= new SmtpSessionInfo
+    {
+        SessionId = _id,
+        RemoteEndPoint = _remote,
+        LocalEndPoint = _local,
+        ConnectedAt = _connectedAt,
+        ClientName = _clientName,
+        IsExtended = _extended,
+        IsSecure = _transport.TlsStream is not null,
+        TlsProtocol = _transport.TlsStream?.SslProtocol ?? System.Security.Authentication.SslProtocols.None,
+        TlsCipherSuite = _transport.TlsStream?.NegotiatedCipherSuite.ToString(),
+        AuthenticatedUser = _authUser,
+        AuthenticationMechanism = _authMechanism,
+    };
+
+    /// <summary>The client's EHLO/HELO name (null to forget it, RFC 3207 §4.2), as the session info shows it.</summary>
+    internal void SetClient(string? name, bool extended)
+    {
+        _clientName = name;
+        _extended = extended;
+        _info = null;
+    }
+
+    /// <summary>The authenticated identity (RFC 4954), as the session info shows it.</summary>
+    internal void SetUser(string? user, string? mechanism)
+    {
+        _authUser = user;
+        _authMechanism = mechanism;
+        _info = null;
+    }
+
+    /// <summary>The TLS state changed: the session info is built again when next needed.</summary>
+    internal void TlsChanged() => _info = null;
+
+    /// <summary>Message content is read from now on (DATA, a BDAT chunk), under the data timeout of RFC 5321 §4.5.3.2.</summary>
+    internal void ArmDataDeadline() => _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
+
+    /// <summary>A delivered message is progress, as any positive reply is (see Reply): the bad-command count restarts.</summary>
+    internal void NoteProgress() => _badCommands = 0;
+
     /// <summary>Writes a reply and records it on the attempt; the write is flushed when the session next waits for input.</summary>
-    private void Reply(SmtpStage stage, string command, SmtpReply reply, string? answeredBy = null)
+    internal void Reply(SmtpStage stage, string command, SmtpReply reply, string? answeredBy = null)
     {
         _recorder.Record(Info, stage, command, reply, answeredBy);
         Write(reply);
@@ -21,7 +102,7 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private void Write(SmtpReply reply)
+    internal void Write(SmtpReply reply)
     {
         _unflushedBytes += reply.WriteTo(Output, _enhanced);
         _pendingOutput = true;
@@ -35,7 +116,7 @@ internal sealed partial class SmtpSession
     /// The one place where a transaction ends (RFC 5321 §4.1.1.5): completed, refused, reset or cut off. The attempt
     /// gets its outcome unless it already has one, and the session is back to its greeted (or connected) state.
     /// </summary>
-    private void EndTransaction(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
+    internal void EndTransaction(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
     {
         _recorder.End(outcome, message);
         _transaction = null;
@@ -46,7 +127,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Runs the policies (all, or <paramref name="only"/> these) for a stage with what the session and its transaction know so far.</summary>
-    private ValueTask<PolicyDecision> ConsultAsync(
+    internal ValueTask<PolicyDecision> ConsultAsync(
         SmtpStage stage, string? command, string? argument, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, SmtpPolicy[]? only = null)
     {
         var policies = only ?? _engine.PolicyChain;
@@ -73,7 +154,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Carries out a policy decision: the default reply, the policy's reply (maybe then closing), or dropping the connection.</summary>
-    private async ValueTask ApplyAsync(SmtpStage stage, string command, PolicyDecision decision, SmtpReply defaultReply, CancellationToken cancellationToken)
+    internal async ValueTask ApplyAsync(SmtpStage stage, string command, PolicyDecision decision, SmtpReply defaultReply, CancellationToken cancellationToken)
     {
         var verdict = decision.Verdict;
         if (decision.IsDefault)
@@ -90,13 +171,7 @@ internal sealed partial class SmtpSession
 
             // Final before the client can see the connection close, so a test that saw it finds the attempt refused.
             EndTransaction(SmtpAttemptOutcome.Refused);
-            if (_pendingOutput)
-            {
-                _pendingOutput = false;
-                _unflushedBytes = 0;
-                await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
             _transport.Abort();
             return;
         }
@@ -108,15 +183,15 @@ internal sealed partial class SmtpSession
         }
     }
 
-    /// <summary>
-    /// Refuses a message whose content outgrew its buffer (which never holds more than the size limit): the size limit
-    /// of the options decides, as for a declared SIZE; without one, the largest array the buffer can have was reached.
-    /// </summary>
-    private void RefuseOversized(SmtpStage stage, string command)
+    /// <summary>Sends the replies written so far now, rather than when the session next waits for input.</summary>
+    internal async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var limit = _engine.MaxMessageSize;
-        Reply(stage, command, limit?.Judge(_input.Content.Length).ReplyToSend ?? SmtpReplies.MessageTooLarge, limit?.Name);
-        EndTransaction(SmtpAttemptOutcome.Refused);
+        if (_pendingOutput)
+        {
+            _pendingOutput = false;
+            _unflushedBytes = 0;
+            await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Records the 421 that ends a session the server cuts off (timeout, shutdown), before it is sent.</summary>
