@@ -97,7 +97,7 @@ internal sealed class ClientChecks
     /// <summary>esmtp-after-helo: after HELO no extension was offered, so MAIL and RCPT carry no parameters (RFC 5321 §2.2.1).</summary>
     public bool RefusedForParametersAfterHelo(SmtpCommand command, SmtpParameters parameters)
     {
-        if (_session.IsExtended || parameters.Count == 0
+        if (_session.Client.IsExtended || parameters.Count == 0
             || !Violate(KnownRules.EsmtpAfterHelo, command.Stage, Where(command), command.Text, $"{string.Join(" ", parameters.Keys)} sent in a session opened with HELO, where no extension was offered; open it with EHLO."))
         {
             return false;
@@ -128,7 +128,7 @@ internal sealed class ClientChecks
     /// <summary>cleartext-auth: PLAIN, LOGIN or XOAUTH2 without TLS, where the options allow it (RFC 4954 §4, RFC 8314 §3).</summary>
     public bool RefusedForCleartextAuth(SmtpCommand command, string mechanism)
     {
-        if (_session.IsSecure || !SaslMechanisms.IsClearText(mechanism)
+        if (_session.Client.IsSecure || !SaslMechanisms.IsClearText(mechanism)
             || !Violate(KnownRules.CleartextAuth, command.Stage, Where(command), command.Text, $"AUTH {mechanism} sends the secret readable, and the session is not encrypted; use STARTTLS or implicit TLS first."))
         {
             return false;
@@ -199,7 +199,7 @@ internal sealed class ClientChecks
             return;
         }
 
-        var offered = _session.IsExtended && _session.Options.AdvertisePipelining;
+        var offered = _session.Client.IsExtended && _session.Options.AdvertisePipelining;
         if (offered && !after.EndsGroup)
         {
             return;

@@ -82,7 +82,7 @@ internal sealed class ContentHandler
 
         _bdatCommand = command.Text;
         _bdatLast = parts.Length == 2;
-        _bdatDiscardReply = _session.SequenceProblem(SmtpVerb.Bdat)
+        _bdatDiscardReply = CommandDispatcher.SequenceProblem(_session.State, _options, SmtpVerb.Bdat)
             ?? (_session.CurrentTransaction!.Recipients.Count == 0 ? Replies.NoValidRecipients : null);
         _bdatDiscardBy = null;
 

@@ -49,7 +49,7 @@ internal sealed class EnvelopeHandler
             return;
         }
 
-        var problem = EsmtpExtensions.Check(parameters, rcpt: false, _engine.Scope(session.IsSecure, session.IsAuthenticated)) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
+        var problem = EsmtpExtensions.Check(parameters, rcpt: false, _engine.Scope(session.Client.IsSecure, session.Client.IsAuthenticated)) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
         session.Checks.NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {
@@ -97,7 +97,7 @@ internal sealed class EnvelopeHandler
             return;
         }
 
-        var problem = EsmtpExtensions.Check(parameters, rcpt: true, _engine.Scope(session.IsSecure, session.IsAuthenticated)) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
+        var problem = EsmtpExtensions.Check(parameters, rcpt: true, _engine.Scope(session.Client.IsSecure, session.Client.IsAuthenticated)) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
         session.Checks.NoteAddressProblem(command, problem, address);
         if (problem is not null)
         {

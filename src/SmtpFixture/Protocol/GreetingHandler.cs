@@ -75,11 +75,11 @@ internal sealed class GreetingHandler
         var decision = await session.ConsultAsync(stage, command.Text, name, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
         if (decision.Accepts)
         {
-            session.SetClient(name, extended);
+            session.Client.Greeted(name, extended);
             session.State = SessionState.Greeted;
         }
 
-        var reply = extended ? _engine.GetEhloReply(session.IsSecure, session.IsAuthenticated) : new SmtpReply(250, null, _options.ServerName);
+        var reply = extended ? _engine.GetEhloReply(session.Client.IsSecure, session.Client.IsAuthenticated) : new SmtpReply(250, null, _options.ServerName);
         await session.ApplyAsync(stage, command.Text, decision, reply, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class SecurityHandler
 
     private string Id => _session.Id;
 
-    private bool IsSecure => _session.IsSecure;
+    private bool IsSecure => _session.Client.IsSecure;
 
     public void StartTls(SmtpCommand command)
     {
@@ -65,8 +65,7 @@ internal sealed class SecurityHandler
         // RFC 3207 §4.2: the server discards what it learnt from the client before TLS; the client must EHLO again.
         _session.EndTransaction(SmtpAttemptOutcome.Aborted);
         _session.State = SessionState.Connected;
-        _session.SetClient(null, extended: false);
-        _session.SetUser(null, null);
+        _session.Client.Forget();
     }
 
     /// <summary>For implicit TLS (RFC 8314 §3.3), the handshake happens before the greeting; true when the session may go on.</summary>
@@ -96,7 +95,7 @@ internal sealed class SecurityHandler
             return false;
         }
 
-        _session.TlsChanged();
+        _session.Client.Encrypted();
         var tls = _session.Transport.TlsStream!;
         if (_log.IsEnabled(LogLevel.Debug))
         {
@@ -120,8 +119,8 @@ internal sealed class SecurityHandler
             return;
         }
 
-        var problem = !_session.IsExtended ? Replies.AuthNeedsEhlo
-            : _session.IsAuthenticated ? Replies.AlreadyAuthenticated
+        var problem = !_session.Client.IsExtended ? Replies.AuthNeedsEhlo
+            : _session.Client.IsAuthenticated ? Replies.AlreadyAuthenticated
             : parts.Length is 0 or > 2 ? Replies.AuthSyntax
             : !security.Mechanisms.Contains(mechanism) ? Replies.UnknownMechanism
             : !security.IsPermitted(mechanism, IsSecure) ? Replies.EncryptionRequired
@@ -203,11 +202,11 @@ internal sealed class SecurityHandler
         }
 
         // The policies see the identity being authenticated in the session info; a refusal takes it back.
-        _session.SetUser(credentials.UserName, credentials.Mechanism);
+        _session.Client.Authenticated(credentials.UserName, credentials.Mechanism);
         var decision = await _session.ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
         if (!decision.Accepts)
         {
-            _session.SetUser(null, null);
+            _session.Client.Authenticated(null, null);
         }
         else
         {

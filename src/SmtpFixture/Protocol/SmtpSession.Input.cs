@@ -24,7 +24,7 @@ internal sealed partial class SmtpSession
                     }
 
                     var sentEarly = _checks.SentBeforeReply(line, buffer);
-                    await HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    await _commands.HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
                     _checks.NotePipelining(sentEarly, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;

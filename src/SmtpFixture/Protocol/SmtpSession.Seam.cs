@@ -39,47 +39,14 @@ internal sealed partial class SmtpSession
 
     internal bool StartTlsPending { get => _startTlsPending; set => _startTlsPending = value; }
 
+    /// <summary>Replies of 500–503 and 555 the session's own rules gave since the last positive reply (see Reply).</summary>
+    internal int BadCommands => _badCommands;
+
     internal bool InSaslExchange => _security.InExchange;
 
-    internal bool IsExtended => _extended;
+    internal ClientIdentity Client => _client;
 
-    internal bool IsAuthenticated => _authUser is not null;
-
-    internal bool IsSecure => _transport.TlsStream is not null;
-
-    internal SmtpSessionInfo Info => _info ??= new SmtpSessionInfo
-    {
-        SessionId = _id,
-        RemoteEndPoint = _remote,
-        LocalEndPoint = _local,
-        ConnectedAt = _connectedAt,
-        ClientName = _clientName,
-        IsExtended = _extended,
-        IsSecure = _transport.TlsStream is not null,
-        TlsProtocol = _transport.TlsStream?.SslProtocol ?? System.Security.Authentication.SslProtocols.None,
-        TlsCipherSuite = _transport.TlsStream?.NegotiatedCipherSuite.ToString(),
-        AuthenticatedUser = _authUser,
-        AuthenticationMechanism = _authMechanism,
-    };
-
-    /// <summary>The client's EHLO/HELO name (null to forget it, RFC 3207 §4.2), as the session info shows it.</summary>
-    internal void SetClient(string? name, bool extended)
-    {
-        _clientName = name;
-        _extended = extended;
-        _info = null;
-    }
-
-    /// <summary>The authenticated identity (RFC 4954), as the session info shows it.</summary>
-    internal void SetUser(string? user, string? mechanism)
-    {
-        _authUser = user;
-        _authMechanism = mechanism;
-        _info = null;
-    }
-
-    /// <summary>The TLS state changed: the session info is built again when next needed.</summary>
-    internal void TlsChanged() => _info = null;
+    internal SmtpSessionInfo Info => _client.Info;
 
     /// <summary>Message content is read from now on (DATA, a BDAT chunk), under the data timeout of RFC 5321 §4.5.3.2.</summary>
     internal void ArmDataDeadline() => _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
@@ -122,7 +89,7 @@ internal sealed partial class SmtpSession
         _transaction = null;
         if (_state.InTransaction())
         {
-            _state = _clientName is null ? SessionState.Connected : SessionState.Greeted;
+            _state = _client.Name is null ? SessionState.Connected : SessionState.Greeted;
         }
     }
 

@@ -19,15 +19,9 @@ internal sealed partial class SmtpSession
     private readonly SmtpTestServerOptions _options;
     private readonly ILogger _log;
     private readonly string _id;
-    private readonly EndPoint _remote;
-    private readonly EndPoint _local;
-    private readonly DateTimeOffset _connectedAt;
+    private readonly ClientIdentity _client;
     private readonly InputFramer _input = new();
     private readonly bool _enhanced;
-
-    private SmtpSessionInfo? _info;
-    private string? _clientName;
-    private bool _extended;
     private SessionState _state;
     private bool _pendingOutput;
 
@@ -44,15 +38,13 @@ internal sealed partial class SmtpSession
 
     // The session's jobs, each working through the seam (SmtpSession.Seam.cs); created once per session.
     private readonly GreetingHandler _greeting;
-    private readonly EnvelopeHandler _envelope;
     private readonly ContentHandler _content;
     private readonly SecurityHandler _security;
     private readonly ClientChecks _checks;
+    private readonly CommandDispatcher _commands;
 
     // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
     private bool _startTlsPending;
-    private string? _authUser;
-    private string? _authMechanism;
 
     private InputMode _mode = InputMode.Commands;
     private DateTimeOffset _dataDeadline;
@@ -67,17 +59,15 @@ internal sealed partial class SmtpSession
         _transport = transport;
         _options = engine.Options;
         _log = engine.Logger;
-        _remote = remote;
-        _local = local;
         _id = id ?? SmtpEngine.NewSessionId();
-        _connectedAt = engine.Time.GetUtcNow();
+        _client = new ClientIdentity(transport, _id, remote, local, engine.Time.GetUtcNow());
         _enhanced = _options.AdvertiseEnhancedStatusCodes;
         _recorder = new AttemptRecorder(engine.Store, engine.Time);
         _checks = new ClientChecks(this);
         _greeting = new GreetingHandler(this);
-        _envelope = new EnvelopeHandler(this);
         _content = new ContentHandler(this);
         _security = new SecurityHandler(this);
+        _commands = new CommandDispatcher(this, _greeting, new EnvelopeHandler(this), _content, _security);
     }
 
     internal enum InputMode
@@ -104,7 +94,7 @@ internal sealed partial class SmtpSession
     /// <summary>Runs the session until QUIT, a closing verdict, a timeout, shutdown or a lost connection.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
-        Log.SessionStarted(_log, _id, _remote);
+        Log.SessionStarted(_log, _id, _client.Remote);
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _engine.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, timeout.Token);
         var reason = CloseReason.None;

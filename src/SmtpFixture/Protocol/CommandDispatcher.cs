@@ -4,12 +4,35 @@ using SmtpFixture.Checks;
 namespace SmtpFixture.Protocol;
 
 /// <summary>
-/// Dispatch: a command line passes the checks every command gets (length, line ending, NUL, UTF-8, sequence, arguments),
-/// then goes to the handler of its verb; the verbs without a job of their own (RSET, NOOP, QUIT, VRFY, HELP) are answered here.
+/// A command line passes the checks every command gets (length, line ending, NUL, UTF-8, sequence, arguments), then
+/// goes to the handler of its verb; the verbs without a job of their own (RSET, NOOP, QUIT, VRFY, HELP) are answered here.
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed class CommandDispatcher
 {
-    private async ValueTask HandleLineAsync(CommandLine line, CancellationToken cancellationToken)
+    private readonly SmtpSession _session;
+    private readonly SmtpEngine _engine;
+    private readonly SmtpTestServerOptions _options;
+    private readonly ILogger _log;
+    private readonly GreetingHandler _greeting;
+    private readonly EnvelopeHandler _envelope;
+    private readonly ContentHandler _content;
+    private readonly SecurityHandler _security;
+    private readonly ClientChecks _checks;
+
+    public CommandDispatcher(SmtpSession session, GreetingHandler greeting, EnvelopeHandler envelope, ContentHandler content, SecurityHandler security)
+    {
+        _session = session;
+        _engine = session.Engine;
+        _options = session.Options;
+        _log = session.Logger;
+        _greeting = greeting;
+        _envelope = envelope;
+        _content = content;
+        _security = security;
+        _checks = session.Checks;
+    }
+
+    public async ValueTask HandleLineAsync(CommandLine line, CancellationToken cancellationToken)
     {
         if (_security.InExchange)
         {
@@ -22,10 +45,10 @@ internal sealed partial class SmtpSession
 
         // Counted after every kind of refusal, over-long and bare-line-ending lines included, so that a client
         // sending nothing but junk is cut off too.
-        if (_options.MaxBadCommands > 0 && _badCommands >= _options.MaxBadCommands && _state != SessionState.Closed)
+        if (_options.MaxBadCommands > 0 && _session.BadCommands >= _options.MaxBadCommands && _session.State != SessionState.Closed)
         {
-            Write(Replies.TooManyErrors);
-            _state = SessionState.Closed;
+            _session.Write(Replies.TooManyErrors);
+            _session.State = SessionState.Closed;
         }
     }
 
@@ -33,19 +56,19 @@ internal sealed partial class SmtpSession
     {
         if (line.Kind == LineKind.TooLong)
         {
-            Reply(SmtpStage.Other, "<line too long>", Replies.LineTooLong);
+            _session.Reply(SmtpStage.Other, "<line too long>", Replies.LineTooLong);
             return;
         }
 
         var command = SmtpCommand.Parse(line.Text);
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            Log.ClientLine(_log, _id, command.Text);
+            Log.ClientLine(_log, _session.Id, command.Text);
         }
 
         if (line.BareLineEnding && _checks.Violate(KnownRules.BareLineEnding, command.Stage, ClientChecks.Where(command), command.Text, "A command line ends with a bare CR or LF; SMTP lines end with CRLF."))
         {
-            Reply(command.Stage, command.Text, Replies.BareLineEnding);
+            _session.Reply(command.Stage, command.Text, Replies.BareLineEnding);
             return;
         }
 
@@ -56,22 +79,22 @@ internal sealed partial class SmtpSession
 
         if (line.HasNul)
         {
-            Reply(command.Stage, command.Text, Replies.NulInCommand);
+            _session.Reply(command.Stage, command.Text, Replies.NulInCommand);
             return;
         }
 
         // RFC 6531 §3.3: only valid UTF-8. MAIL and RCPT say whether the address or a parameter was at fault.
         if (!line.Utf8 && command.Verb is not (SmtpVerb.Mail or SmtpVerb.Rcpt or SmtpVerb.Unknown or SmtpVerb.NotImplemented))
         {
-            Reply(command.Stage, command.Text, Replies.InvalidUtf8);
+            _session.Reply(command.Stage, command.Text, Replies.InvalidUtf8);
             return;
         }
 
         // BDAT judges its own size first: a refused chunk must still be read (RFC 3030 §2).
-        var problem = command.Verb == SmtpVerb.Bdat && _state != SessionState.Refused ? null : SequenceProblem(command.Verb) ?? command.ArgumentProblem;
+        var problem = command.Verb == SmtpVerb.Bdat && _session.State != SessionState.Refused ? null : SequenceProblem(_session.State, _options, command.Verb) ?? command.ArgumentProblem;
         if (problem is not null)
         {
-            Reply(command.Stage, command.Text, problem);
+            _session.Reply(command.Stage, command.Text, problem);
             return;
         }
 
@@ -82,10 +105,10 @@ internal sealed partial class SmtpSession
     /// Why <paramref name="verb"/> cannot be served now: the service was refused at connect (RFC 5321 §3.1), the
     /// extension it belongs to is not offered (502), or the session state does not allow it (503, <see cref="SessionRules"/>).
     /// </summary>
-    internal SmtpReply? SequenceProblem(SmtpVerb verb) =>
-        _state == SessionState.Refused && verb != SmtpVerb.Quit ? Replies.NoServiceHere
-        : !EsmtpExtensions.Offers(_options, verb) ? Replies.NotImplemented
-        : SessionRules.Refusal(_state, verb);
+    public static SmtpReply? SequenceProblem(SessionState state, SmtpTestServerOptions options, SmtpVerb verb) =>
+        state == SessionState.Refused && verb != SmtpVerb.Quit ? Replies.NoServiceHere
+        : !EsmtpExtensions.Offers(options, verb) ? Replies.NotImplemented
+        : SessionRules.Refusal(state, verb);
 
     /// <summary>The one place where a command is about to be handled: its sequence and argument-count checks have passed.</summary>
     private ValueTask HandleAsync(SmtpCommand command, CancellationToken cancellationToken)
@@ -109,27 +132,27 @@ internal sealed partial class SmtpSession
                 _security.StartTls(command);
                 break;
             case SmtpVerb.Rset:
-                EndTransaction(SmtpAttemptOutcome.Aborted);
-                Reply(command.Stage, command.Text, Replies.Ok);
+                _session.EndTransaction(SmtpAttemptOutcome.Aborted);
+                _session.Reply(command.Stage, command.Text, Replies.Ok);
                 break;
             case SmtpVerb.Noop:
-                Reply(command.Stage, command.Text, Replies.Ok);
+                _session.Reply(command.Stage, command.Text, Replies.Ok);
                 break;
             case SmtpVerb.Quit:
-                Reply(command.Stage, command.Text, Replies.Closing(_options.ServerName));
-                _state = SessionState.Closed;
+                _session.Reply(command.Stage, command.Text, Replies.Closing(_options.ServerName));
+                _session.State = SessionState.Closed;
                 break;
             case SmtpVerb.Vrfy:
-                Reply(command.Stage, command.Text, command.Arguments.Length == 0 ? Replies.VrfySyntax : Replies.Vrfy);
+                _session.Reply(command.Stage, command.Text, command.Arguments.Length == 0 ? Replies.VrfySyntax : Replies.Vrfy);
                 break;
             case SmtpVerb.Help:
-                Reply(command.Stage, command.Text, _engine.GetHelpReply(IsSecure, IsAuthenticated));
+                _session.Reply(command.Stage, command.Text, _engine.GetHelpReply(_session.Client.IsSecure, _session.Client.IsAuthenticated));
                 break;
             case SmtpVerb.NotImplemented:
-                Reply(command.Stage, command.Text, Replies.NotImplemented);
+                _session.Reply(command.Stage, command.Text, Replies.NotImplemented);
                 break;
             default:
-                Reply(command.Stage, command.Text, Replies.Unrecognized);
+                _session.Reply(command.Stage, command.Text, Replies.Unrecognized);
                 break;
         }
 
