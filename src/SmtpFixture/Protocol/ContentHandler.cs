@@ -44,10 +44,10 @@ internal sealed class ContentHandler
             return;
         }
 
-        var decision = await _session.ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        var decision = await _session.Policies.ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
         if (!decision.IsDefault && decision.Verdict.ReplyToSend?.Code != 354)
         {
-            await _session.ApplyAsync(stage, command.Text, decision, Replies.StartMailInput, cancellationToken).ConfigureAwait(false);
+            await _session.Policies.ApplyAsync(stage, command.Text, decision, Replies.StartMailInput, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -88,10 +88,10 @@ internal sealed class ContentHandler
 
         if (_bdatDiscardReply is null && !_session.CurrentTransaction!.IsChunking)
         {
-            var decision = await _session.ConsultAsync(command.Stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+            var decision = await _session.Policies.ConsultAsync(command.Stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
             if (decision.Verdict.Kind == SmtpVerdictKind.Drop)
             {
-                await _session.ApplyAsync(command.Stage, command.Text, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
+                await _session.Policies.ApplyAsync(command.Stage, command.Text, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -199,11 +199,11 @@ internal sealed class ContentHandler
             }
         }
 
-        var decision = await _session.ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
+        var decision = await _session.Policies.ConsultAsync(stage, command, null, SmtpParameters.Empty, data, cancellationToken).ConfigureAwait(false);
         if (!decision.Accepts)
         {
             content?.ForEach(_session.Recorder.NoteViolation);
-            await _session.ApplyAsync(stage, command, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
+            await _session.Policies.ApplyAsync(stage, command, decision, Replies.Ok, cancellationToken).ConfigureAwait(false);
             _session.EndTransaction(SmtpAttemptOutcome.Refused);
             return;
         }
@@ -212,8 +212,8 @@ internal sealed class ContentHandler
         var id = SmtpEngine.NewMessageId();
         var reply = decision.Verdict.ReplyToSend ?? Replies.Queued(id);
         content?.ForEach(v => _session.Recorder.NoteViolation(v.ForMessage(id)));
-        var message = new ReceivedMessage(id, envelope, data, _session.Info, _engine.Time.GetUtcNow(), transaction.Attempt, _engine.Checks, checkedMessage?.Select(v => v.ForMessage(id)).ToArray(), parsed) { DkimKeys = _options.DkimKeys };
-        _session.Recorder.Record(_session.Info, stage, command, reply, decision.By);
+        var message = new ReceivedMessage(id, envelope, data, _session.Client.Info, _engine.Time.GetUtcNow(), transaction.Attempt, _engine.Checks, checkedMessage?.Select(v => v.ForMessage(id)).ToArray(), parsed) { DkimKeys = _options.DkimKeys };
+        _session.Recorder.Record(_session.Client.Info, stage, command, reply, decision.By);
         _session.EndTransaction(SmtpAttemptOutcome.Accepted, message);
         _engine.Store.Add(message);
         Log.MessageAccepted(_log, _session.Id, id, envelope, data.Length);

@@ -24,10 +24,10 @@ internal sealed class EnvelopeHandler
         if (_engine.Gates.Length > 0)
         {
             // TLS or authentication required by the options: decided before the command is even parsed.
-            var gate = await session.ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken, _engine.Gates).ConfigureAwait(false);
+            var gate = await session.Policies.ConsultAsync(stage, command.Text, null, SmtpParameters.Empty, default, cancellationToken, _engine.Gates).ConfigureAwait(false);
             if (!gate.IsDefault)
             {
-                await session.ApplyAsync(stage, command.Text, gate, Replies.SenderOk, cancellationToken).ConfigureAwait(false);
+                await session.Policies.ApplyAsync(stage, command.Text, gate, Replies.SenderOk, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
@@ -59,16 +59,16 @@ internal sealed class EnvelopeHandler
 
         var number = _engine.NextTransactionNumber();
         session.TransactionNumber = number;
-        var attempt = session.Recorder.Begin(session.Info);
+        var attempt = session.Recorder.Begin(session.Client.Info);
         attempt.MailFrom = address;
-        var decision = await session.ConsultAsync(stage, command.Text, address, parameters, default, cancellationToken).ConfigureAwait(false);
+        var decision = await session.Policies.ConsultAsync(stage, command.Text, address, parameters, default, cancellationToken).ConfigureAwait(false);
         if (decision.Accepts)
         {
             session.CurrentTransaction = new Transaction(number, address, parameters, attempt);
             session.State = SessionState.MailGiven;
         }
 
-        await session.ApplyAsync(stage, command.Text, decision, Replies.SenderOk, cancellationToken).ConfigureAwait(false);
+        await session.Policies.ApplyAsync(stage, command.Text, decision, Replies.SenderOk, cancellationToken).ConfigureAwait(false);
         if (session.CurrentTransaction is null)
         {
             session.EndTransaction(SmtpAttemptOutcome.Refused);
@@ -110,7 +110,7 @@ internal sealed class EnvelopeHandler
             return;
         }
 
-        var decision = await session.ConsultAsync(stage, command.Text, address, parameters, default, cancellationToken).ConfigureAwait(false);
+        var decision = await session.Policies.ConsultAsync(stage, command.Text, address, parameters, default, cancellationToken).ConfigureAwait(false);
         session.Checks.NoteRecipientDecision(transaction.MailFrom, address, decision);
         if (decision.Accepts)
         {
@@ -118,7 +118,7 @@ internal sealed class EnvelopeHandler
             session.State = transaction.State;
         }
 
-        await session.ApplyAsync(stage, command.Text, decision, Replies.RecipientOk, cancellationToken).ConfigureAwait(false);
+        await session.Policies.ApplyAsync(stage, command.Text, decision, Replies.RecipientOk, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The checks every server makes; the strict RFC 5321 mailbox grammar is the address syntax policy's.</summary>

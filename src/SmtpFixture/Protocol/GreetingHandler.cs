@@ -23,7 +23,7 @@ internal sealed class GreetingHandler
     public async Task<bool> GreetAsync(CancellationToken shutdown)
     {
         var session = _session;
-        var decision = await session.ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
+        var decision = await session.Policies.ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
         var verdict = decision.Verdict;
         switch (verdict.Kind)
         {
@@ -72,7 +72,7 @@ internal sealed class GreetingHandler
 
         // RFC 5321 §4.1.4: EHLO in the middle of a session resets it as RSET does.
         session.EndTransaction(SmtpAttemptOutcome.Aborted);
-        var decision = await session.ConsultAsync(stage, command.Text, name, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        var decision = await session.Policies.ConsultAsync(stage, command.Text, name, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
         if (decision.Accepts)
         {
             session.Client.Greeted(name, extended);
@@ -80,6 +80,6 @@ internal sealed class GreetingHandler
         }
 
         var reply = extended ? _engine.GetEhloReply(session.Client.IsSecure, session.Client.IsAuthenticated) : new SmtpReply(250, null, _options.ServerName);
-        await session.ApplyAsync(stage, command.Text, decision, reply, cancellationToken).ConfigureAwait(false);
+        await session.Policies.ApplyAsync(stage, command.Text, decision, reply, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -88,7 +88,7 @@ internal sealed class SecurityHandler
             if (!shutdown.IsCancellationRequested)
             {
                 // Recorded as a refusal so that a client that sent no or a bad ClientHello shows up in the attempts.
-                _session.Recorder.Record(_session.Info, stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
+                _session.Recorder.Record(_session.Client.Info, stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
             }
 
             _session.Transport.Abort();
@@ -203,7 +203,7 @@ internal sealed class SecurityHandler
 
         // The policies see the identity being authenticated in the session info; a refusal takes it back.
         _session.Client.Authenticated(credentials.UserName, credentials.Mechanism);
-        var decision = await _session.ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        var decision = await _session.Policies.ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
         if (!decision.Accepts)
         {
             _session.Client.Authenticated(null, null);
@@ -213,6 +213,6 @@ internal sealed class SecurityHandler
             Log.Authenticated(_log, Id, credentials.UserName, credentials.Mechanism);
         }
 
-        await _session.ApplyAsync(stage, command, decision, Replies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
+        await _session.Policies.ApplyAsync(stage, command, decision, Replies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -23,9 +23,9 @@ internal sealed partial class SmtpSession
                         return buffer.Start;
                     }
 
-                    var sentEarly = _checks.SentBeforeReply(line, buffer);
+                    var sentEarly = Checks.SentBeforeReply(line, buffer);
                     await _commands.HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
-                    _checks.NotePipelining(sentEarly, buffer);
+                    Checks.NotePipelining(sentEarly, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -36,7 +36,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await _content.EndDataAsync(cancellationToken).ConfigureAwait(false);
-                    _checks.NotePipelining(buffer.IsEmpty ? null : ClientChecks.AfterContent, buffer);
+                    Checks.NotePipelining(buffer.IsEmpty ? null : ClientChecks.AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -47,7 +47,7 @@ internal sealed partial class SmtpSession
                     }
 
                     await _content.EndChunkAsync(cancellationToken).ConfigureAwait(false);
-                    _checks.NotePipelining(buffer.IsEmpty || _mode != InputMode.Commands ? null : ClientChecks.AfterContent, buffer);
+                    Checks.NotePipelining(buffer.IsEmpty || _mode != InputMode.Commands ? null : ClientChecks.AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
             }

@@ -20,52 +20,52 @@ internal sealed partial class SmtpSession
 
     internal ISmtpTransport Transport => _transport;
 
-    internal AttemptRecorder Recorder => _recorder;
-
     /// <summary>The input framer, which also holds the content buffer of the current message.</summary>
     internal InputFramer Framer => _input;
-
-    internal ClientChecks Checks => _checks;
 
     internal SessionState State { get => _state; set => _state = value; }
 
     internal InputMode Mode { get => _mode; set => _mode = value; }
 
-    /// <summary>The current transaction (RFC 5321 §3.3), null outside one.</summary>
-    internal Transaction? CurrentTransaction { get => _transaction; set => _transaction = value; }
-
-    /// <summary>The number of the transaction MAIL is opening, drawn before the policies see it.</summary>
-    internal int TransactionNumber { set => _transactionNumber = value; }
-
     internal bool StartTlsPending { get => _startTlsPending; set => _startTlsPending = value; }
-
-    /// <summary>Replies of 500–503 and 555 the session's own rules gave since the last positive reply (see Reply).</summary>
-    internal int BadCommands => _badCommands;
 
     internal bool InSaslExchange => _security.InExchange;
 
-    internal ClientIdentity Client => _client;
+    internal ClientIdentity Client { get; }
 
-    internal SmtpSessionInfo Info => _client.Info;
+    internal AttemptRecorder Recorder { get; }
+
+    internal PolicyRunner Policies { get; }
+
+    internal ClientChecks Checks { get; }
+
+    /// <summary>The current transaction (RFC 5321 §3.3), null outside one.</summary>
+    internal Transaction? CurrentTransaction { get; set; }
+
+    /// <summary>The number of the transaction MAIL is opening, drawn before the policies see it.</summary>
+    internal int TransactionNumber { get; set; }
+
+    /// <summary>Replies of 500–503 and 555 the session's own rules gave since the last positive reply (see Reply).</summary>
+    internal int BadCommands { get; private set; }
 
     /// <summary>Message content is read from now on (DATA, a BDAT chunk), under the data timeout of RFC 5321 §4.5.3.2.</summary>
     internal void ArmDataDeadline() => _dataDeadline = _engine.Time.GetUtcNow() + _options.DataTimeout;
 
     /// <summary>A delivered message is progress, as any positive reply is (see Reply): the bad-command count restarts.</summary>
-    internal void NoteProgress() => _badCommands = 0;
+    internal void NoteProgress() => BadCommands = 0;
 
     /// <summary>Writes a reply and records it on the attempt; the write is flushed when the session next waits for input.</summary>
     internal void Reply(SmtpStage stage, string command, SmtpReply reply, string? answeredBy = null)
     {
-        _recorder.Record(Info, stage, command, reply, answeredBy);
+        Recorder.Record(Client.Info, stage, command, reply, answeredBy);
         Write(reply);
         if (answeredBy is null && reply.Code is (>= 500 and <= 503) or 555)
         {
-            _badCommands++;
+            BadCommands++;
         }
         else if (reply.IsPositive)
         {
-            _badCommands = 0;
+            BadCommands = 0;
         }
     }
 
@@ -85,68 +85,11 @@ internal sealed partial class SmtpSession
     /// </summary>
     internal void EndTransaction(SmtpAttemptOutcome outcome, ReceivedMessage? message = null)
     {
-        _recorder.End(outcome, message);
-        _transaction = null;
+        Recorder.End(outcome, message);
+        CurrentTransaction = null;
         if (_state.InTransaction())
         {
-            _state = _client.Name is null ? SessionState.Connected : SessionState.Greeted;
-        }
-    }
-
-    /// <summary>Runs the policies (all, or <paramref name="only"/> these) for a stage with what the session and its transaction know so far.</summary>
-    internal ValueTask<PolicyDecision> ConsultAsync(
-        SmtpStage stage, string? command, string? argument, SmtpParameters parameters, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, SmtpPolicy[]? only = null)
-    {
-        var policies = only ?? _engine.PolicyChain;
-        if (policies.Length == 0)
-        {
-            return new(PolicyDecision.Default);
-        }
-
-        var transaction = _transaction;
-        var context = new SmtpPolicyContext(stage)
-        {
-            Session = Info,
-            Command = command,
-            Argument = argument,
-            Parameters = parameters,
-            MailParameters = stage == SmtpStage.MailFrom ? parameters : transaction?.MailParameters ?? SmtpParameters.Empty,
-            MailFrom = transaction?.MailFrom,
-            Recipients = transaction?.RecipientAddresses() ?? [],
-            TransactionNumber = stage == SmtpStage.MailFrom ? _transactionNumber : transaction?.Number ?? 0,
-            MessageData = data,
-            TimeProvider = _engine.Time,
-        };
-        return PolicyRunner.RunAsync(_engine, policies, context, _id, cancellationToken);
-    }
-
-    /// <summary>Carries out a policy decision: the default reply, the policy's reply (maybe then closing), or dropping the connection.</summary>
-    internal async ValueTask ApplyAsync(SmtpStage stage, string command, PolicyDecision decision, SmtpReply defaultReply, CancellationToken cancellationToken)
-    {
-        var verdict = decision.Verdict;
-        if (decision.IsDefault)
-        {
-            Reply(stage, command, defaultReply);
-            return;
-        }
-
-        if (verdict.Kind == SmtpVerdictKind.Drop)
-        {
-            // Replies already due to earlier pipelined commands go out; then the connection vanishes.
-            _state = SessionState.Closed;
-            _recorder.Record(Info, stage, command, new SmtpReply(421, "4.4.0", "<connection dropped without a reply>"), decision.By);
-
-            // Final before the client can see the connection close, so a test that saw it finds the attempt refused.
-            EndTransaction(SmtpAttemptOutcome.Refused);
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            _transport.Abort();
-            return;
-        }
-
-        Reply(stage, command, verdict.ReplyToSend!, decision.By);
-        if (verdict.CloseAfterReply)
-        {
-            _state = SessionState.Closed;
+            _state = Client.Name is null ? SessionState.Connected : SessionState.Greeted;
         }
     }
 
@@ -171,7 +114,7 @@ internal sealed partial class SmtpSession
             _ => "<server shutting down>",
         };
         var exchange = new SmtpExchange(_mode == InputMode.Commands ? SmtpStage.Other : SmtpStage.Data, command, reply, null, _engine.Time.GetUtcNow());
-        _recorder.RecordClosing(Info, exchange, alone: reason != CloseReason.Shutdown);
+        Recorder.RecordClosing(Client.Info, exchange, alone: reason != CloseReason.Shutdown);
     }
 
     /// <summary>Sends a last 421 when the server closes the session (shutdown, timeouts), bounded so a dead client cannot stall it.</summary>

@@ -19,7 +19,6 @@ internal sealed partial class SmtpSession
     private readonly SmtpTestServerOptions _options;
     private readonly ILogger _log;
     private readonly string _id;
-    private readonly ClientIdentity _client;
     private readonly InputFramer _input = new();
     private readonly bool _enhanced;
     private SessionState _state;
@@ -29,18 +28,11 @@ internal sealed partial class SmtpSession
     // every writer. A client that pipelines without reading must not make the reply buffer grow without bound.
     private long _unflushedBytes;
     private const long FlushThreshold = 64 * 1024;
-    private int _badCommands;
-
-    // The current transaction (RFC 5321 §3.3), null outside one; its number is drawn at MAIL, before the policies.
-    private Transaction? _transaction;
-    private int _transactionNumber;
-    private readonly AttemptRecorder _recorder;
 
     // The session's jobs, each working through the seam (SmtpSession.Seam.cs); created once per session.
     private readonly GreetingHandler _greeting;
     private readonly ContentHandler _content;
     private readonly SecurityHandler _security;
-    private readonly ClientChecks _checks;
     private readonly CommandDispatcher _commands;
 
     // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
@@ -60,10 +52,11 @@ internal sealed partial class SmtpSession
         _options = engine.Options;
         _log = engine.Logger;
         _id = id ?? SmtpEngine.NewSessionId();
-        _client = new ClientIdentity(transport, _id, remote, local, engine.Time.GetUtcNow());
+        Client = new ClientIdentity(transport, _id, remote, local, engine.Time.GetUtcNow());
         _enhanced = _options.AdvertiseEnhancedStatusCodes;
-        _recorder = new AttemptRecorder(engine.Store, engine.Time);
-        _checks = new ClientChecks(this);
+        Recorder = new AttemptRecorder(engine.Store, engine.Time);
+        Policies = new PolicyRunner(this);
+        Checks = new ClientChecks(this);
         _greeting = new GreetingHandler(this);
         _content = new ContentHandler(this);
         _security = new SecurityHandler(this);
@@ -94,7 +87,7 @@ internal sealed partial class SmtpSession
     /// <summary>Runs the session until QUIT, a closing verdict, a timeout, shutdown or a lost connection.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
-        Log.SessionStarted(_log, _id, _client.Remote);
+        Log.SessionStarted(_log, _id, Client.Remote);
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _engine.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, timeout.Token);
         var reason = CloseReason.None;
@@ -103,7 +96,7 @@ internal sealed partial class SmtpSession
             if (await _security.StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await _greeting.GreetAsync(shutdown).ConfigureAwait(false))
             {
                 await ReadLoopAsync(timeout, linked.Token, shutdown).ConfigureAwait(false);
-                _checks.NoteClientLeft();
+                Checks.NoteClientLeft();
             }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -117,7 +110,7 @@ internal sealed partial class SmtpSession
         catch (Exception ex) when (IsConnectionError(ex))
         {
             Log.WhileHandlingFailure(static x => Log.ConnectionLost(x.Item1, x.Item2, x.Item3), (_log, _id, ex.Message));
-            _checks.NoteClientLeft();
+            Checks.NoteClientLeft();
         }
         catch (Exception ex)
         {
