@@ -72,6 +72,6 @@ internal sealed partial class SmtpSession
         return timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero;
     }
 
-    private static bool IsConnectionError(Exception ex) =>
+    internal static bool IsConnectionError(Exception ex) =>
         ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException { Source: "System.IO.Pipelines" };
 }

@@ -103,32 +103,4 @@ internal sealed partial class SmtpSession
             await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Records the 421 that ends a session the server cuts off (timeout, shutdown), before it is sent.</summary>
-    private void RecordServerClosing(CloseReason reason, SmtpReply reply)
-    {
-        var command = reason switch
-        {
-            CloseReason.Idle => "<idle timeout>",
-            CloseReason.DataTimeout => "<data timeout>",
-            _ => "<server shutting down>",
-        };
-        var exchange = new SmtpExchange(_mode == InputMode.Commands ? SmtpStage.Other : SmtpStage.Data, command, reply, null, _engine.Time.GetUtcNow());
-        Recorder.RecordClosing(Client.Info, exchange, alone: reason != CloseReason.Shutdown);
-    }
-
-    /// <summary>Sends a last 421 when the server closes the session (shutdown, timeouts), bounded so a dead client cannot stall it.</summary>
-    private async Task SayGoodbyeAsync(SmtpReply reply)
-    {
-        try
-        {
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            Write(reply);
-            await Output.FlushAsync(bound.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || IsConnectionError(ex))
-        {
-            // The client is gone or not reading; the connection is closed next anyway.
-        }
-    }
 }

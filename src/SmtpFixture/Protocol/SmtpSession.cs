@@ -70,14 +70,6 @@ internal sealed partial class SmtpSession
         Bdat,
     }
 
-    private enum CloseReason
-    {
-        None,
-        Idle,
-        DataTimeout,
-        Shutdown,
-    }
-
     public string Id => _id;
 
     private PipeReader Input => _transport.Input;
@@ -124,7 +116,7 @@ internal sealed partial class SmtpSession
 
         if (reason != CloseReason.None)
         {
-            await SayGoodbyeAsync(GoodbyeFor(reason)).ConfigureAwait(false);
+            await ServerClosing.SayGoodbyeAsync(this, reason).ConfigureAwait(false);
         }
 
         Log.SessionEnded(_log, _id);
@@ -138,20 +130,13 @@ internal sealed partial class SmtpSession
     {
         if (reason != CloseReason.None)
         {
-            RecordServerClosing(reason, GoodbyeFor(reason));
+            ServerClosing.Record(this, reason);
         }
 
         EndTransaction(SmtpAttemptOutcome.Aborted);
         _state = SessionState.Closed;
         _input.Dispose();
     }
-
-    private static SmtpReply GoodbyeFor(CloseReason reason) => reason switch
-    {
-        CloseReason.Idle => Replies.IdleTimeout,
-        CloseReason.DataTimeout => Replies.DataTimeout,
-        _ => Replies.ShuttingDown,
-    };
 
     private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
     {
