@@ -79,8 +79,6 @@ internal sealed class PolicyRunner
 
     private async ValueTask<PolicyDecision> RunAsync(SmtpPolicy[] policies, SmtpPolicyContext context, CancellationToken cancellationToken)
     {
-        var engine = _engine;
-        var sessionId = _session.Id;
         foreach (var policy in policies)
         {
             SmtpVerdict verdict;
@@ -95,8 +93,8 @@ internal sealed class PolicyRunner
             catch (Exception ex)
             {
                 var stage = context.Stage;
-                engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {sessionId} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
-                Log.WhileHandlingFailure(static x => Log.PolicyFailed(x.Item1, x.Item2, x.Item3, x.Item4, x.Item5), (engine.Logger, sessionId, policy.Name, stage, ex));
+                _engine.Store.ReportError(new InvalidOperationException($"Policy '{policy.Name}' threw at {stage} in session {_session.Id} (the client was answered {Replies.PolicyFailed.Code} {Replies.PolicyFailed.EnhancedStatusCode}): {ex.Message}", ex));
+                Log.WhileHandlingFailure(static x => Log.PolicyFailed(x.Item1, x.Item2, x.Item3, x.Item4, x.Item5), (_engine.Logger, _session.Id, policy.Name, stage, ex));
                 return new(SmtpVerdict.Reply(Replies.PolicyFailed), policy.Name);
             }
 
@@ -105,7 +103,7 @@ internal sealed class PolicyRunner
                 case SmtpVerdictKind.Continue:
                     continue;
                 case SmtpVerdictKind.Delay:
-                    await Task.Delay(verdict.DelayDuration, engine.Time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(verdict.DelayDuration, _engine.Time, cancellationToken).ConfigureAwait(false);
                     continue;
                 default:
                     return new(verdict, verdict.AnsweredBy ?? policy.Name);

@@ -1,14 +1,12 @@
 using Microsoft.Extensions.Logging;
-using SmtpFixture.Policies;
 using SmtpFixture.Transport;
 
 namespace SmtpFixture.Protocol;
 
 /// <summary>
-/// The seam the session's handlers (<see cref="GreetingHandler"/>, <see cref="EnvelopeHandler"/>,
-/// <see cref="ContentHandler"/>, <see cref="SecurityHandler"/>, <see cref="ClientChecks"/>) work through: what they may
-/// read and change of the session, writing and recording replies, and consulting the policies and carrying out their
-/// verdicts. Everything else of the session (the read loop, flushing, timeouts) stays private to it.
+/// The seam the session's jobs (<see cref="CommandDispatcher"/>, the greeting, envelope, content and security handlers,
+/// <see cref="ClientChecks"/>, <see cref="PolicyRunner"/>) work through: the state they may read and change, writing and
+/// recording replies, ending a transaction. The read loop, flushing and the timeouts stay private to the session.
 /// </summary>
 internal sealed partial class SmtpSession
 {

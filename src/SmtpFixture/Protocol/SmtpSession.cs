@@ -2,15 +2,14 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using SmtpFixture.Policies;
 using SmtpFixture.Transport;
 
 namespace SmtpFixture.Protocol;
 
 /// <summary>
-/// One SMTP session (RFC 5321 §4.1): reads commands and message content from the transport, consults the policies,
-/// and writes replies. Replies are flushed only when the session is about to wait for input, so a pipelined batch
-/// (RFC 2920) gets its replies in one write. Client mistakes become replies; only a broken connection ends a session.
+/// One SMTP session (RFC 5321 §4.1): reads command lines and message content from the transport and hands them to
+/// their handlers (<see cref="CommandDispatcher"/>, <see cref="ContentHandler"/>). Replies are flushed only when the session is
+/// about to wait for input, so a pipelined batch (RFC 2920) gets its replies in one write. Only a broken connection ends a session.
 /// </summary>
 internal sealed partial class SmtpSession
 {
