@@ -6,31 +6,46 @@ namespace SmtpFixture.Protocol;
 
 /// <summary>
 /// The session's side of the client and message checks (src/SmtpFixture/Checks): recording a violation where it
-/// happened, and refusing for it when its rule is in Reject mode. Every hook in the other session files is one call here.
+/// happened, and refusing for it when its rule is in Reject mode. Every hook in the session and its handlers is one call here.
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed class ClientChecks
 {
+    // What the client had already sent after a command or a message when it was read: sent before the reply.
+    public static readonly (string What, bool EndsGroup) AfterContent = ("the message content", false);
+
+    private readonly SmtpSession _session;
+    private readonly SmtpEngine _engine;
+
+    // Whether the command after a pipelining violation is refused (Reject mode).
+    private bool _refuseAsPipelined;
+
+    public ClientChecks(SmtpSession session)
+    {
+        _session = session;
+        _engine = session.Engine;
+    }
+
     /// <summary>Records that the client broke <paramref name="rule"/>, unless it is off; true when the rule's mode is Reject.</summary>
-    private bool Violate(SmtpRule rule, SmtpStage stage, string location, string? excerpt = null, string? detail = null)
+    public bool Violate(SmtpRule rule, SmtpStage stage, string location, string? excerpt = null, string? detail = null)
     {
         if (!_engine.Checks.IsOn(rule))
         {
             return false;
         }
 
-        _recorder.NoteViolation(new SmtpViolation(rule, stage, location, excerpt, _id, null, detail));
+        _session.Recorder.NoteViolation(new SmtpViolation(rule, stage, location, excerpt, _session.Id, null, detail));
         return _engine.Checks.Rejects(rule);
     }
 
     /// <summary>Where a violation in a command is: <c>command MAIL</c>; the line itself, redacted, is the excerpt.</summary>
-    private static string Where(in SmtpCommand command)
+    public static string Where(in SmtpCommand command)
     {
         var space = command.Text.IndexOf(' ', StringComparison.Ordinal);
         return "command " + (space < 0 ? command.Text : command.Text[..space]).ToUpperInvariant();
     }
 
     /// <summary>The byte-level rules: from the unstuffer's single pass for DATA, from one scan of the chunks for BDAT.</summary>
-    private List<SmtpViolation>? CheckContent(byte[] data, Transaction transaction)
+    public List<SmtpViolation>? CheckContent(byte[] data, Transaction transaction)
     {
         var checks = _engine.Checks;
         if (!checks.IsOn(KnownRules.BareLineEnding) && !checks.IsOn(KnownRules.LineTooLong) && !checks.IsOn(KnownRules.EightBitUndeclared) && !checks.IsOn(KnownRules.SizeUnderdeclared))
@@ -38,15 +53,15 @@ internal sealed partial class SmtpSession
             return null;
         }
 
-        var findings = transaction.IsChunking ? ContentChecks.Scan(data) : _input.Findings;
-        return ContentChecks.Run(findings, data, transaction.MailParameters, checks, _id);
+        var findings = transaction.IsChunking ? ContentChecks.Scan(data) : _session.Framer.Findings;
+        return ContentChecks.Run(findings, data, transaction.MailParameters, checks, _session.Id);
     }
 
     /// <summary>
     /// When one of <paramref name="found"/> is of a rule in Reject mode: records them all, answers with that rule's
     /// reply and ends the transaction. Otherwise leaves them to be recorded with the message.
     /// </summary>
-    private bool RefusedFor(IReadOnlyList<SmtpViolation>? found, string command)
+    public bool RefusedFor(IReadOnlyList<SmtpViolation>? found, string command)
     {
         var rejecting = found?.FirstOrDefault(v => _engine.Checks.Rejects(v.RuleInfo));
         if (rejecting is null)
@@ -56,18 +71,18 @@ internal sealed partial class SmtpSession
 
         foreach (var violation in found!)
         {
-            _recorder.NoteViolation(violation);
+            _session.Recorder.NoteViolation(violation);
         }
 
         // A bare line ending in content keeps the reply it always had.
         var reply = rejecting.RuleInfo == KnownRules.BareLineEnding ? Replies.BareLineEndingInData : rejecting.RuleInfo.RejectReply!;
-        Reply(SmtpStage.EndOfMessage, command, reply, "Checks");
-        EndTransaction(SmtpAttemptOutcome.Refused);
+        _session.Reply(SmtpStage.EndOfMessage, command, reply, "Checks");
+        _session.EndTransaction(SmtpAttemptOutcome.Refused);
         return true;
     }
 
     /// <summary>helo-syntax: the EHLO/HELO argument is a domain or an address literal (RFC 5321 §4.1.1.1).</summary>
-    private bool RefusedForHeloName(SmtpCommand command, string name)
+    public bool RefusedForHeloName(SmtpCommand command, string name)
     {
         if (!_engine.Checks.IsOn(KnownRules.HeloSyntax) || HeloName.IsValid(name)
             || !Violate(KnownRules.HeloSyntax, command.Stage, Where(command), command.Text, $"\"{name}\" is neither a domain nor an address literal such as [192.0.2.1]."))
@@ -75,25 +90,25 @@ internal sealed partial class SmtpSession
             return false;
         }
 
-        Reply(command.Stage, command.Text, KnownRules.HeloSyntax.RejectReply!);
+        _session.Reply(command.Stage, command.Text, KnownRules.HeloSyntax.RejectReply!);
         return true;
     }
 
     /// <summary>esmtp-after-helo: after HELO no extension was offered, so MAIL and RCPT carry no parameters (RFC 5321 §2.2.1).</summary>
-    private bool RefusedForParametersAfterHelo(SmtpCommand command, SmtpParameters parameters)
+    public bool RefusedForParametersAfterHelo(SmtpCommand command, SmtpParameters parameters)
     {
-        if (_extended || parameters.Count == 0
+        if (_session.Client.IsExtended || parameters.Count == 0
             || !Violate(KnownRules.EsmtpAfterHelo, command.Stage, Where(command), command.Text, $"{string.Join(" ", parameters.Keys)} sent in a session opened with HELO, where no extension was offered; open it with EHLO."))
         {
             return false;
         }
 
-        Reply(command.Stage, command.Text, KnownRules.EsmtpAfterHelo.RejectReply!);
+        _session.Reply(command.Stage, command.Text, KnownRules.EsmtpAfterHelo.RejectReply!);
         return true;
     }
 
     /// <summary>utf8-undeclared: the server refuses a non-ASCII address without SMTPUTF8 in any mode; the rule records why.</summary>
-    private void NoteAddressProblem(SmtpCommand command, SmtpReply? problem, string address)
+    public void NoteAddressProblem(SmtpCommand command, SmtpReply? problem, string address)
     {
         if (ReferenceEquals(problem, Replies.NonAsciiAddress))
         {
@@ -102,7 +117,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>binarymime-with-data: DATA in a BODY=BINARYMIME transaction, always refused (RFC 3030 §3); the rule records it.</summary>
-    private void NoteDataWithBinaryMime(SmtpCommand command, Transaction transaction)
+    public void NoteDataWithBinaryMime(SmtpCommand command, Transaction transaction)
     {
         if (transaction.IsBinaryMime)
         {
@@ -111,20 +126,20 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>cleartext-auth: PLAIN, LOGIN or XOAUTH2 without TLS, where the options allow it (RFC 4954 §4, RFC 8314 §3).</summary>
-    private bool RefusedForCleartextAuth(SmtpCommand command, string mechanism)
+    public bool RefusedForCleartextAuth(SmtpCommand command, string mechanism)
     {
-        if (IsSecure || !SaslMechanisms.IsClearText(mechanism)
+        if (_session.Client.IsSecure || !SaslMechanisms.IsClearText(mechanism)
             || !Violate(KnownRules.CleartextAuth, command.Stage, Where(command), command.Text, $"AUTH {mechanism} sends the secret readable, and the session is not encrypted; use STARTTLS or implicit TLS first."))
         {
             return false;
         }
 
-        Reply(command.Stage, command.Text, KnownRules.CleartextAuth.RejectReply!);
+        _session.Reply(command.Stage, command.Text, KnownRules.CleartextAuth.RejectReply!);
         return true;
     }
 
     /// <summary>retry-after-permanent-failure: the same sender and recipient again after a 5xx for them (RFC 5321 §4.2.1).</summary>
-    private bool RefusedAsRetry(SmtpCommand command, string sender, string recipient)
+    public bool RefusedAsRetry(SmtpCommand command, string sender, string recipient)
     {
         if (!_engine.Checks.IsOn(KnownRules.RetryAfterPermanentFailure) || !_engine.PermanentFailures.TryGet(sender, recipient, out var earlier)
             || !Violate(KnownRules.RetryAfterPermanentFailure, command.Stage, Where(command), command.Text, $"<{sender}> to <{recipient}> was refused before with \"{earlier.Code} {earlier.EnhancedStatusCode} {earlier.Text}\", a permanent failure; it should not be retried as it was."))
@@ -133,12 +148,12 @@ internal sealed partial class SmtpSession
         }
 
         // Reject mode answers the retry as the first try was answered: the failure is permanent.
-        Reply(command.Stage, command.Text, earlier);
+        _session.Reply(command.Stage, command.Text, earlier);
         return true;
     }
 
     /// <summary>Remembers a permanent refusal of a recipient for <see cref="RefusedAsRetry"/>.</summary>
-    private void NoteRecipientDecision(string sender, string recipient, PolicyDecision decision)
+    public void NoteRecipientDecision(string sender, string recipient, PolicyDecision decision)
     {
         if (!decision.Accepts && _engine.Checks.IsOn(KnownRules.RetryAfterPermanentFailure))
         {
@@ -147,28 +162,22 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>no-quit: the client closed the connection while the session was still open (RFC 5321 §4.1.1.10).</summary>
-    private void NoteClientLeft()
+    public void NoteClientLeft()
     {
-        if (_state is not SessionState.Closed)
+        if (_session.State is not SessionState.Closed)
         {
             // Nothing is left to refuse: the client is gone, whatever the rule's mode.
             Violate(KnownRules.NoQuit, SmtpStage.Other, "connection", null, "The client closed the connection without sending QUIT.");
         }
     }
 
-    // What the client had already sent after a command or a message when it was read: sent before the reply.
-    private static readonly (string What, bool EndsGroup) AfterContent = ("the message content", false);
-
-    // Whether the command after a pipelining violation is refused (Reject mode).
-    private bool _refuseAsPipelined;
-
     /// <summary>
     /// For pipelining-not-offered: when more input followed <paramref name="line"/> in the same read, the client sent it
     /// before it could have seen the reply (the session flushes only before it reads again). Null when nothing followed.
     /// </summary>
-    private (string What, bool EndsGroup)? SentBeforeReply(in CommandLine line, in ReadOnlySequence<byte> rest)
+    public (string What, bool EndsGroup)? SentBeforeReply(in CommandLine line, in ReadOnlySequence<byte> rest)
     {
-        if (rest.IsEmpty || _sasl is not null || line.Kind != LineKind.Command || !_engine.Checks.IsOn(KnownRules.PipeliningNotOffered))
+        if (rest.IsEmpty || _session.InSaslExchange || line.Kind != LineKind.Command || !_engine.Checks.IsOn(KnownRules.PipeliningNotOffered))
         {
             return null;
         }
@@ -183,14 +192,14 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>pipelining-not-offered (RFC 2920 §3.1): a command sent early without PIPELINING, or after a group-ending command.</summary>
-    private void NotePipelining((string What, bool EndsGroup)? sent, in ReadOnlySequence<byte> rest)
+    public void NotePipelining((string What, bool EndsGroup)? sent, in ReadOnlySequence<byte> rest)
     {
-        if (sent is not { } after || rest.IsEmpty || _state == SessionState.Closed || _startTlsPending)
+        if (sent is not { } after || rest.IsEmpty || _session.State == SessionState.Closed || _session.StartTlsPending)
         {
             return;
         }
 
-        var offered = _extended && _options.AdvertisePipelining;
+        var offered = _session.Client.IsExtended && _session.Options.AdvertisePipelining;
         if (offered && !after.EndsGroup)
         {
             return;
@@ -198,7 +207,7 @@ internal sealed partial class SmtpSession
 
         var detail = !offered
             ? $"The client sent more before the reply to {after.What}, but PIPELINING was not offered: it must wait for each reply."
-            : _mode == InputMode.Data
+            : _session.Mode == SmtpSession.InputMode.Data
                 ? "The client sent message content before the 354 reply to DATA, which ends a pipelined group."
                 : $"The client sent more before the reply to {after.What}, which ends a pipelined group.";
         var next = rest.Slice(0, Math.Min(rest.Length, 100)).ToArray();
@@ -207,11 +216,11 @@ internal sealed partial class SmtpSession
         if (Violate(KnownRules.PipeliningNotOffered, SmtpStage.Other, "after " + after.What, excerpt, detail))
         {
             // Content cannot be refused before it is read; a command can, and is.
-            _refuseAsPipelined = _mode == InputMode.Commands;
+            _refuseAsPipelined = _session.Mode == SmtpSession.InputMode.Commands;
         }
     }
 
-    private bool RefusedAsPipelined(SmtpCommand command)
+    public bool RefusedAsPipelined(SmtpCommand command)
     {
         if (!_refuseAsPipelined)
         {
@@ -219,20 +228,7 @@ internal sealed partial class SmtpSession
         }
 
         _refuseAsPipelined = false;
-        Reply(command.Stage, command.Text, KnownRules.PipeliningNotOffered.RejectReply!);
+        _session.Reply(command.Stage, command.Text, KnownRules.PipeliningNotOffered.RejectReply!);
         return true;
-    }
-
-    private static MimeKit.MimeMessage? TryParseMime(byte[] data)
-    {
-        try
-        {
-            using var stream = new MemoryStream(data, writable: false);
-            return MimeKit.MimeMessage.Load(stream);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
