@@ -103,6 +103,7 @@ internal static class CliApp
             policies.RateLimit(rate.Limit, rate.Window);
         }
 
+        cli.Checks.Apply(parseResult, options);
         using var loggerFactory = parseResult.GetValue(cli.Verbose) ? new StderrLoggerFactory(error, LogLevel.Debug) : null;
         options.LoggerFactory = loggerFactory;
 
@@ -156,6 +157,7 @@ internal static class CliApp
         {
             server.MessageReceived += (_, e) => events.Message(e.Message, Save(e.Message, saveDir, error));
             server.CommandRefused += (_, e) => events.Refused(e);
+            server.ViolationRecorded += (_, e) => events.Violation(e.Violation);
             events.Listening(server, Describe(options), api?.Port);
             if (!IPAddress.IsLoopback(options.Address) && !options.RequireAuthentication)
             {
@@ -223,7 +225,12 @@ internal static class CliApp
         return certificate;
     }
 
-    /// <summary>Saves the message before the client hears 250, so that every accepted message is on disk.</summary>
+    /// <summary>
+    /// Saves the message before the client hears 250, so that every accepted message is on disk. The file starts with
+    /// the envelope as header fields (X-Envelope-From, one X-Envelope-To per recipient), as a delivering MTA prepends
+    /// Return-Path and Delivered-To: the file stays one message that any mail reader opens, and a Bcc recipient, who is
+    /// in no header of the message, is visible to whoever reads it. The message's own bytes follow unchanged.
+    /// </summary>
     private static string? Save(ReceivedMessage message, string? saveDir, TextWriter error)
     {
         if (saveDir is null)
@@ -235,6 +242,7 @@ internal static class CliApp
         try
         {
             using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            file.Write(EnvelopeHeaders(message.Envelope));
             file.Write(message.RawData.Span);
             return path;
         }
@@ -243,5 +251,18 @@ internal static class CliApp
             error.WriteLine($"smtp-fixture: could not save message {message.Id} to {path}: {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary>The envelope as header lines; the addresses come from parsed SMTP commands, so they hold no CR or LF.</summary>
+    private static byte[] EnvelopeHeaders(SmtpEnvelope envelope)
+    {
+        var headers = new System.Text.StringBuilder();
+        headers.Append("X-Envelope-From: <").Append(envelope.MailFrom).Append(">\r\n");
+        foreach (var recipient in envelope.Recipients)
+        {
+            headers.Append("X-Envelope-To: <").Append(recipient).Append(">\r\n");
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(headers.ToString());
     }
 }

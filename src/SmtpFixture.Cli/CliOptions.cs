@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.CommandLine.Parsing;
 using System.Net;
+using SmtpFixture.Policies;
 
 namespace SmtpFixture.Cli;
 
@@ -36,11 +37,11 @@ internal sealed class CliOptions
             var ok = ValueParsers.TryParseRate(s, out var limit, out var window);
             v = (limit, window);
             return ok;
-        }, "a rate such as 10/1m (messages per window)", null);
+        }, "a rate such as 10/1m (message attempts per window)", null);
         KnownRecipients.CustomParser = result => Parse<string[]?>(result, (string s, out string[]? v) =>
         {
             v = s.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return v.Length > 0;
+            return v.Length > 0 && v.All(IsKnownRecipientEntry);
         }, "a comma-separated list of addresses and domains", null);
         Tls.CustomParser = result => Parse(result, (string s, out SmtpTlsMode v) =>
         {
@@ -87,7 +88,7 @@ internal sealed class CliOptions
             "Examples:" + Environment.NewLine +
             "  smtp-fixture                                   listen on 127.0.0.1:2525" + Environment.NewLine +
             "  smtp-fixture --port 0 --json                   an ephemeral port, reported as {\"event\":\"listening\",...}" + Environment.NewLine +
-            "  smtp-fixture --save-dir mail --max-size 10MB   keep each message as mail/<id>.eml" + Environment.NewLine +
+            "  smtp-fixture --save-dir mail --max-size 10MB   keep each message as mail/<time>-<id>.eml" + Environment.NewLine +
             "  smtp-fixture --tls starttls --user app:secret --require-auth" + Environment.NewLine +
             "                                                 submission-like: STARTTLS with a generated certificate, AUTH required" + Environment.NewLine +
             "  smtp-fixture --port 0 --http-port 0 --json     also the HTTP API and web inbox, on a free port reported as httpPort" + Environment.NewLine +
@@ -98,11 +99,15 @@ internal sealed class CliOptions
         {
             Host, Port, ServerName, Tls, Certificate, CertificatePassword, Users, RequireAuth, RequireTls, AllowInsecureAuth,
             MaxSize, Greylist, RateLimit, KnownRecipients, DkimKeys, SaveDir, Json, Verbose, HttpPort, HttpToken,
+            Checks.Strict, Checks.Check,
         };
         Root.Validators.Add(ValidateCombinations);
     }
 
     public RootCommand Root { get; }
+
+    /// <summary>--strict and --check, with what the checks print.</summary>
+    public CheckOptions Checks { get; } = new();
 
     public Option<IPAddress> Host { get; } = new("--host")
     {
@@ -184,8 +189,9 @@ internal sealed class CliOptions
 
     public Option<(int Limit, TimeSpan Window)?> RateLimit { get; } = new("--rate-limit")
     {
-        Description = "Accept at most N messages per WINDOW from each client address; the next gets 421 4.7.0 and the " +
-            "connection is closed. Example: --rate-limit 10/1m",
+        Description = "Accept at most N message attempts (MAIL FROM commands, delivered or not: greylisted tries count, " +
+            "as in Postfix) per WINDOW from each client address; the next gets 421 4.7.0 and the connection is closed. " +
+            "Example: --rate-limit 10/1m",
         HelpName = "N/WINDOW",
     };
 
@@ -208,8 +214,9 @@ internal sealed class CliOptions
 
     public Option<string?> SaveDir { get; } = new("--save-dir")
     {
-        Description = "Save each accepted message as an .eml file in this directory (created if missing), before the " +
-            "client gets its 250 reply. Example: --save-dir ./mail",
+        Description = "Save each accepted message as DIR/<time>-<id>.eml (DIR created if missing) before the client " +
+            "gets its 250 reply; the file starts with the envelope as X-Envelope-From and X-Envelope-To headers, so " +
+            "Bcc recipients show. Example: --save-dir ./mail",
         HelpName = "DIR",
     };
 
@@ -312,6 +319,20 @@ internal sealed class CliOptions
         }
 
         return keys.ToArray();
+    }
+
+    /// <summary>Whether the library takes <paramref name="entry"/> as a known recipient (mailbox or domain).</summary>
+    private static bool IsKnownRecipientEntry(string entry)
+    {
+        try
+        {
+            SmtpPolicies.KnownRecipients(entry);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, T fallback)

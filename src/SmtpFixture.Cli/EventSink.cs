@@ -75,6 +75,13 @@ internal sealed class EventSink : IAsyncDisposable
 
         if (_json)
         {
+            // Message-layer rules are checked on demand: here, so that their events come before the message's.
+            var violations = message.Violations;
+            foreach (var violation in violations.Where(v => v.RuleInfo.IsMessageLevel))
+            {
+                Violation(violation);
+            }
+
             Emit(w =>
             {
                 w.WriteString("event", "message");
@@ -98,6 +105,13 @@ internal sealed class EventSink : IAsyncDisposable
                 w.WriteString("session", message.Session.SessionId);
                 w.WriteString("receivedAt", message.ReceivedAt);
                 WriteDkim(w, message, signed: headers?.Contains(MimeKit.HeaderId.DkimSignature) == true);
+                w.WriteStartArray("violations");
+                foreach (var rule in violations.Select(v => v.Rule).Distinct())
+                {
+                    w.WriteStringValue(rule);
+                }
+
+                w.WriteEndArray();
             });
         }
         else
@@ -132,6 +146,18 @@ internal sealed class EventSink : IAsyncDisposable
         {
             var by = exchange.AnsweredBy is null ? string.Empty : $" [{exchange.AnsweredBy}]";
             _lines.Writer.TryWrite($"refused {exchange.Stage} {exchange.Command} -> {exchange.Reply}{by} (client {Client(refusal.Session)})");
+        }
+    }
+
+    public void Violation(SmtpFixture.Checks.SmtpViolation violation)
+    {
+        if (_json)
+        {
+            Emit(w => CheckOptions.WriteViolation(w, violation));
+        }
+        else
+        {
+            _lines.Writer.TryWrite(CheckOptions.Describe(violation));
         }
     }
 

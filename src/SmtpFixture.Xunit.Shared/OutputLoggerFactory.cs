@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3;
-#else
 namespace SmtpFixture.Xunit;
-#endif
 
 /// <summary>The logger factory given to the server when the user configured none: only the test output.</summary>
 internal sealed class OutputLoggerFactory(ILoggerProvider output) : ILoggerFactory

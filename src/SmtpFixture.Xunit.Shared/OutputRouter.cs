@@ -1,14 +1,4 @@
-#if XUNIT_V3
-using Xunit;
-#else
-using Xunit.Abstractions;
-#endif
-
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3;
-#else
 namespace SmtpFixture.Xunit;
-#endif
 
 /// <summary>
 /// Holds the test output the server's log currently goes to. It is a plain holder and not an <see cref="AsyncLocal{T}"/>:

@@ -1,17 +1,9 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Policies;
 
-#if XUNIT_V3
-using Xunit;
-#else
-using Xunit.Abstractions;
-#endif
-
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3;
-#else
 namespace SmtpFixture.Xunit;
-#endif
 
 /// <summary>
 /// An xUnit fixture that runs one <see cref="SmtpTestServer"/> for a test class (<c>IClassFixture&lt;SmtpServerFixture&gt;</c>)
@@ -34,10 +26,16 @@ namespace SmtpFixture.Xunit;
 /// output (see <see cref="UseOutput"/> and <see cref="OutputLevel"/>), so a failing test shows the SMTP conversation.
 /// </para>
 /// <para>
+/// A test uses the fixture as it would the server: it forwards what tests read and configure (<see cref="Messages"/>,
+/// <see cref="Attempts"/>, <see cref="Script"/>, <see cref="Policies"/>, <see cref="Certificate"/>, the <c>WaitFor…</c> methods,
+/// <see cref="Describe"/>, <see cref="Reset"/>), and SmtpFixture.FluentAssertions accepts it through
+/// <see cref="ISmtpTestServerAccessor"/> (<c>smtp.Should().HaveReceived(1)</c>). Everything else is on <see cref="Server"/>.
+/// </para>
+/// <para>
 /// How the fixture learns which test is running differs between xUnit v2 and v3: see <see cref="InitializeAsync"/>.
 /// </para>
 /// </remarks>
-public partial class SmtpServerFixture
+public partial class SmtpServerFixture : ISmtpTestServerAccessor
 {
     private readonly OutputRouter _router = new();
     private SmtpTestServer? _server;
@@ -59,6 +57,25 @@ public partial class SmtpServerFixture
 
     /// <summary>The port the operating system chose for the server.</summary>
     public int Port => Server.Port;
+
+    /// <summary>The messages accepted so far, oldest first (a snapshot); see <see cref="SmtpTestServer.Messages"/>.</summary>
+    public IReadOnlyList<ReceivedMessage> Messages => Server.Messages;
+
+    /// <summary>Every attempt so far, oldest first, refused and aborted ones included (a snapshot); see <see cref="SmtpTestServer.Attempts"/>.</summary>
+    public IReadOnlyList<SmtpAttempt> Attempts => Server.Attempts;
+
+    /// <summary>This test's scripted replies and faults, consulted before every policy; <see cref="Reset"/> clears it.</summary>
+    public SmtpScript Script => Server.Script;
+
+    /// <summary>The server's policies; add or remove them at any time (those added in <see cref="Configure"/> are here too).</summary>
+    public SmtpPolicyCollection Policies => Server.Policies;
+
+    /// <summary>The certificate the server presents in TLS handshakes, or <see langword="null"/> without TLS.</summary>
+    public X509Certificate2? Certificate => Server.Certificate;
+
+    /// <summary>What was received and refused, as the failure messages show it; for a framework's own assertion message.</summary>
+    /// <returns>The description; see <see cref="SmtpTestServer.Describe"/>.</returns>
+    public string Describe() => Server.Describe();
 
     /// <summary>
     /// The lowest level of server log entries written to the test output. <see cref="LogLevel.Debug"/> (the default)
@@ -114,6 +131,30 @@ public partial class SmtpServerFixture
     /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
     public Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan? timeout = null) =>
         Server.WaitForMessagesAsync(count, timeout, CurrentTestCancellationToken());
+
+    /// <summary>Waits until an attempt matching <paramref name="predicate"/> has ended (accepted, refused or aborted); see <see cref="SmtpTestServer.WaitForAttemptAsync"/>.</summary>
+    /// <param name="predicate">Which attempt to wait for; <see langword="null"/> for any that ended.</param>
+    /// <param name="timeout">How long to wait; the server's <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
+    /// <param name="predicateText">How the predicate reads in failure messages; filled in by the compiler from the argument's source text.</param>
+    /// <returns>The first matching attempt, oldest first.</returns>
+    /// <remarks>Under xUnit v3 the wait ends when the current test is cancelled.</remarks>
+    /// <exception cref="SmtpWaitTimeoutException">No matching attempt ended in time; the message shows the predicate and lists what did arrive and what was refused.</exception>
+    /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
+    public Task<SmtpAttempt> WaitForAttemptAsync(
+        Func<SmtpAttempt, bool>? predicate = null, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null) =>
+        Server.WaitForAttemptAsync(predicate, timeout, CurrentTestCancellationToken(), predicateText);
+
+    /// <summary>Waits until a command was refused (4xx or 5xx) in a way matching <paramref name="predicate"/>; see <see cref="SmtpTestServer.WaitForRefusalAsync"/>.</summary>
+    /// <param name="predicate">Which refusal to wait for, e.g. <c>r =&gt; r.Reply.Code == 450</c>; <see langword="null"/> for any.</param>
+    /// <param name="timeout">How long to wait; the server's <see cref="SmtpTestServerOptions.DefaultWaitTimeout"/> if <see langword="null"/>.</param>
+    /// <param name="predicateText">How the predicate reads in failure messages; filled in by the compiler from the argument's source text.</param>
+    /// <returns>The first matching refused command with its reply, oldest first.</returns>
+    /// <remarks>Under xUnit v3 the wait ends when the current test is cancelled.</remarks>
+    /// <exception cref="SmtpWaitTimeoutException">No matching refusal happened in time; the message shows the predicate and lists what did arrive and what was refused.</exception>
+    /// <exception cref="OperationCanceledException">The test was cancelled (xUnit v3).</exception>
+    public Task<SmtpExchange> WaitForRefusalAsync(
+        Func<SmtpExchange, bool>? predicate = null, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(predicate))] string? predicateText = null) =>
+        Server.WaitForRefusalAsync(predicate, timeout, CurrentTestCancellationToken(), predicateText);
 
     /// <summary>The server's address and port, or a note that it is not running.</summary>
     public override string ToString() => _server?.ToString() ?? "SMTP server (not started)";

@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3;
-#else
 namespace SmtpFixture.Xunit;
-#endif
 
 /// <summary>
 /// Sends each log entry both to the factory the user configured and to the test output, so that configuring

@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3;
-#else
 namespace SmtpFixture.Xunit;
-#endif
 
 /// <summary>An <see cref="ILoggerProvider"/> that writes to whichever test output the <see cref="OutputRouter"/> holds now.</summary>
 internal sealed class TestOutputLoggerProvider(OutputRouter router, Func<LogLevel> minimumLevel) : ILoggerProvider

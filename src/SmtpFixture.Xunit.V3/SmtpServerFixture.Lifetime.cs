@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace SmtpFixture.Xunit.V3;
+namespace SmtpFixture.Xunit;
 
 // The xUnit v3 side of the fixture: its lifetime interface and, where the framework has one, the current test.
 public partial class SmtpServerFixture : IAsyncLifetime

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmtpFixture.Capture;
+using SmtpFixture.Checks;
 
 namespace SmtpFixture;
 
@@ -13,10 +14,12 @@ internal sealed class MessageStore
     private readonly CaptureLog _log;
     private readonly FaultSink _faults = new();
     private readonly CaptureWaiters _waiters;
+    private readonly ViolationLog _violations;
 
     public MessageStore(int maxMessages)
     {
         _log = new CaptureLog(maxMessages);
+        _violations = new ViolationLog(maxMessages);
         _waiters = new CaptureWaiters(_faults, Describe);
 
         // The server's event first, then the waiters, whose continuations run on the thread pool.
@@ -34,6 +37,18 @@ internal sealed class MessageStore
 
     /// <summary>Called for each command answered with a 4xx or 5xx reply; set by <see cref="SmtpTestServer"/> to raise its event.</summary>
     public Action<SmtpSessionInfo, SmtpExchange>? CommandRefused { get; set; }
+
+    /// <summary>Called for each violation as it is recorded (message-layer ones are checked later, on demand); set by <see cref="SmtpTestServer"/> to raise its event.</summary>
+    public Action<SmtpViolation>? ViolationRecorded
+    {
+        get => _violations.Recorded;
+        set => _violations.Recorded = value;
+    }
+
+    /// <summary>Every violation: those recorded as sessions ran, then the message-layer ones of each stored message.</summary>
+    public IReadOnlyList<SmtpViolation> Violations => [.. _violations.Snapshot(), .. _log.Messages.SelectMany(m => m.MessageViolations)];
+
+    public void AddViolation(SmtpViolation violation) => _violations.Add(violation);
 
     public IReadOnlyList<ReceivedMessage> Messages => _log.Messages;
 
@@ -63,9 +78,19 @@ internal sealed class MessageStore
     public void Stop() => _waiters.Stop();
 
     /// <summary>Forgets what was captured; errors not yet reported stay, so that a reset cannot hide a broken policy.</summary>
-    public void Reset() => _log.Reset();
+    public void Reset()
+    {
+        _log.Reset();
+        _violations.Clear();
+    }
 
-    public string Describe() => CaptureReport.Describe(_log.Messages, _log.Attempts);
+    public string Describe()
+    {
+        // The violations only when there are some, so that a clean run reads as before.
+        var violations = Violations;
+        var text = CaptureReport.Describe(_log.Messages, _log.Attempts);
+        return violations.Count == 0 ? text : text + Environment.NewLine + ViolationReport.Format(violations);
+    }
 
     public Task<ReceivedMessage> WaitForMessageAsync(
         Func<ReceivedMessage, bool>? predicate, TimeSpan timeout, Func<string> describePending, CancellationToken cancellationToken, string? predicateText = null)

@@ -1,4 +1,5 @@
 using MimeKit;
+using SmtpFixture.Checks;
 
 namespace SmtpFixture;
 
@@ -6,10 +7,15 @@ namespace SmtpFixture;
 public sealed partial class ReceivedMessage
 {
     private readonly byte[] _rawData;
+    private readonly CheckSettings? _checks;
     private MimeMessage? _message;
+    private IReadOnlyList<SmtpViolation>? _messageViolations;
 
-    internal ReceivedMessage(string id, SmtpEnvelope envelope, byte[] rawData, SmtpSessionInfo session, DateTimeOffset receivedAt, SmtpAttempt attempt)
+    internal ReceivedMessage(string id, SmtpEnvelope envelope, byte[] rawData, SmtpSessionInfo session, DateTimeOffset receivedAt, SmtpAttempt attempt, CheckSettings? checks = null, IReadOnlyList<SmtpViolation>? messageViolations = null, MimeMessage? parsed = null)
     {
+        _message = parsed;
+        _checks = checks;
+        _messageViolations = messageViolations;
         Id = id;
         Envelope = envelope;
         _rawData = rawData;
@@ -58,6 +64,35 @@ public sealed partial class ReceivedMessage
     /// <summary>The attempt (transaction) that delivered this message, with every command and reply.</summary>
     public SmtpAttempt Attempt { get; }
 
+    /// <summary>
+    /// The rules the sender broke with this message: those of its transaction (bare line endings, undeclared 8-bit
+    /// content, …) and those of the message itself (missing Date, leaked Bcc, broken multipart, …), which are checked
+    /// on first access unless a rule in <see cref="SmtpCheckMode.Reject"/> mode needed them before the reply.
+    /// </summary>
+    public IReadOnlyList<SmtpViolation> Violations => [.. Attempt.Violations, .. MessageViolations];
+
+    /// <summary>The message-layer violations only, checked once, on first use.</summary>
+    internal IReadOnlyList<SmtpViolation> MessageViolations
+    {
+        get
+        {
+            if (Volatile.Read(ref _messageViolations) is { } found)
+            {
+                return found;
+            }
+
+            if (_checks is not { AnyMessageRuleOn: true })
+            {
+                return [];
+            }
+
+            lock (_rawData)
+            {
+                return _messageViolations ??= MessageChecks.Run(_rawData, Envelope, _checks, Session.SessionId, Id, TryParse);
+            }
+        }
+    }
+
     /// <summary>The <c>Subject</c> header, read from the parsed message.</summary>
     public string? Subject => Message.Subject;
 
@@ -75,6 +110,19 @@ public sealed partial class ReceivedMessage
         catch (FormatException)
         {
             return "(not a MIME message)";
+        }
+    }
+
+    // Called under the lock that Message takes too (it is re-entrant), so the message is still parsed once.
+    private MimeMessage? TryParse()
+    {
+        try
+        {
+            return Message;
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

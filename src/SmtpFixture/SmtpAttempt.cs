@@ -1,4 +1,5 @@
 using SmtpFixture.Capture;
+using SmtpFixture.Checks;
 
 namespace SmtpFixture;
 
@@ -11,6 +12,7 @@ public sealed class SmtpAttempt
     private readonly List<SmtpExchange> _exchanges = [];
     private readonly object _gate = new();
     private IAttemptObserver? _observer;
+    private List<SmtpViolation>? _violations;
 
     internal SmtpAttempt(SmtpSessionInfo session, DateTimeOffset startedAt)
     {
@@ -33,8 +35,20 @@ public sealed class SmtpAttempt
     /// <summary>The message captured from it when <see cref="Outcome"/> is <see cref="SmtpAttemptOutcome.Accepted"/>.</summary>
     public ReceivedMessage? Message { get; private set; }
 
-    /// <summary>Protocol violations noticed during the attempt (bare CR or LF, for instance), empty when none.</summary>
-    public IReadOnlyList<string> Violations { get; private set; } = [];
+    /// <summary>
+    /// The rules the client broke in this attempt (and, for the first attempt of a session, before it), in the order
+    /// found; empty when none. Message-layer rules are on <see cref="ReceivedMessage.Violations"/>.
+    /// </summary>
+    public IReadOnlyList<SmtpViolation> Violations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _violations?.ToArray() ?? [];
+            }
+        }
+    }
 
     /// <summary>Each command with its reply, in order.</summary>
     public IReadOnlyList<SmtpExchange> Exchanges
@@ -94,11 +108,11 @@ public sealed class SmtpAttempt
         }
     }
 
-    internal void AddViolation(string violation)
+    internal void AddViolation(SmtpViolation violation)
     {
-        if (!Violations.Contains(violation))
+        lock (_gate)
         {
-            Violations = [.. Violations, violation];
+            (_violations ??= []).Add(violation);
         }
     }
 

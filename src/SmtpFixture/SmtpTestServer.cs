@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using SmtpFixture.Capture;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 using SmtpFixture.Protocol;
 using SmtpFixture.Server;
@@ -25,6 +26,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         EndPoint = Connectable(listener.EndPoint);
         engine.Store.MessageAdded = message => Raise(MessageReceived, new SmtpMessageReceivedEventArgs(message), nameof(MessageReceived));
         engine.Store.CommandRefused = (session, exchange) => Raise(CommandRefused, new SmtpCommandRefusedEventArgs(session, exchange), nameof(CommandRefused));
+        engine.Store.ViolationRecorded = violation => Raise(ViolationRecorded, new SmtpViolationEventArgs(violation), nameof(ViolationRecorded));
     }
 
     /// <summary>
@@ -52,6 +54,14 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <see cref="WaitForRefusalAsync"/> is simpler than an event handler.
     /// </remarks>
     public event EventHandler<SmtpCommandRefusedEventArgs>? CommandRefused;
+
+    /// <summary>
+    /// Raised for each violation of an SMTP-layer or content rule as the session finds it, on the session's thread
+    /// before the client is answered; keep handlers short. Message-layer rules (header fields, MIME structure) are
+    /// checked on demand and not raised here: read <see cref="ReceivedMessage.Violations"/> from
+    /// <see cref="MessageReceived"/> to have them at once.
+    /// </summary>
+    public event EventHandler<SmtpViolationEventArgs>? ViolationRecorded;
 
     /// <summary>Starts a server; it accepts connections when the returned task completes.</summary>
     /// <param name="configure">Sets options: address, port, limits, extensions, policies, logging, clock.</param>
@@ -127,6 +137,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     /// <summary>Every attempt so far, oldest first, including refused and aborted ones (a snapshot).</summary>
     public IReadOnlyList<SmtpAttempt> Attempts => _engine.Store.Attempts;
+
+    /// <summary>
+    /// Every rule clients broke so far, in every session, inside a transaction or not (<c>no-quit</c>, for instance),
+    /// then the message-layer violations of each stored message (checked now if they were not yet).
+    /// </summary>
+    public IReadOnlyList<SmtpViolation> Violations => _engine.Store.Violations;
 
     /// <summary>How many messages were evicted because <see cref="SmtpTestServerOptions.MaxStoredMessages"/> was reached.</summary>
     public long EvictedMessageCount => _engine.Store.EvictedCount;
@@ -228,7 +244,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <exception cref="SmtpPolicyException">A policy or event handler threw; each inner exception names the session and the reply the client got.</exception>
     public void ThrowIfFaulted() => _engine.Store.ThrowIfFaulted();
 
-    /// <summary>A description of what was received and refused, as the failure messages show it.</summary>
+    /// <summary>A description of what was received and refused, and of every violation, as the failure messages show it.</summary>
     public string Describe() => _engine.Store.Describe();
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture;
@@ -39,8 +40,23 @@ public sealed class SmtpTestServerOptions
     /// <summary>After this many consecutive rejected commands the server answers <c>421 4.7.0</c> and closes. Default 20; 0 disables.</summary>
     public int MaxBadCommands { get; set; } = 20;
 
-    /// <summary>Whether a bare CR or LF in a command or in message content is refused with <c>500 5.5.2</c> instead of only being recorded.</summary>
-    public bool RejectBareLineEndings { get; set; }
+    /// <summary>
+    /// Whether a bare CR or LF in a command or in message content is refused with <c>500 5.5.2</c> instead of only being
+    /// recorded: a shorthand for setting <see cref="Checks"/>[<see cref="SmtpRules.BareLineEnding"/>] to
+    /// <see cref="SmtpCheckMode.Reject"/> (true) or <see cref="SmtpCheckMode.Record"/> (false).
+    /// </summary>
+    public bool RejectBareLineEndings
+    {
+        get => Checks[SmtpRules.BareLineEnding] == SmtpCheckMode.Reject;
+        set => Checks[SmtpRules.BareLineEnding] = value ? SmtpCheckMode.Reject : SmtpCheckMode.Record;
+    }
+
+    /// <summary>
+    /// What the server does about each rule a client can break (bare line endings, missing Date, leaked Bcc, …): by
+    /// default every rule is recorded on <see cref="SmtpAttempt.Violations"/>, <see cref="ReceivedMessage.Violations"/>
+    /// and <see cref="SmtpTestServer.Violations"/>, and nothing is refused for it.
+    /// </summary>
+    public SmtpCheckOptions Checks { get; } = new();
 
     /// <summary>The most messages kept; when full, the oldest is evicted and counted in <see cref="SmtpTestServer.EvictedMessageCount"/>. 0 (default) keeps all.</summary>
     public int MaxStoredMessages { get; set; }

@@ -33,6 +33,28 @@ switch (command)
 {
     case "all" or "lifecycle" or "load" or "pipeline" or "memory" or "latency" or "send":
         break;
+    case "checks":
+        // What the client and message checks cost: the load cases against SmtpFixture with the default checks and
+        // with every check off, side by side in one run (server CPU per message is the figure to compare).
+        if (!LoadHarness.Available)
+        {
+            Console.Error.WriteLine("checks needs Postfix's smtp-source.");
+            return 2;
+        }
+
+        var checkResults = await new LoadHarness(quick, log).RunAsync([ServerKind.SmtpFixture, ServerKind.SmtpFixtureNoChecks]);
+        foreach (var group in checkResults.GroupBy(r => r.Case))
+        {
+            var on = group.FirstOrDefault(r => r.Server == ServerKind.SmtpFixture);
+            var off = group.FirstOrDefault(r => r.Server == ServerKind.SmtpFixtureNoChecks);
+            if (on is { Error: null, Skipped: false } && off is { Error: null, Skipped: false })
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{group.Key}: server CPU/message {on.ServerCpuPerMessageMicroseconds:0} µs with checks, {off.ServerCpuPerMessageMicroseconds:0} µs without: {on.ServerCpuPerMessageMicroseconds / off.ServerCpuPerMessageMicroseconds:0.00}x; msg/s {on.MessagesPerSecond:0} vs {off.MessagesPerSecond:0}"));
+            }
+        }
+
+        return 0;
     default:
         Console.WriteLine("usage: SmtpFixture.Benchmarks all|lifecycle|load|pipeline|memory|latency|send [--quick] [--out FILE] [--readme README.md]");
         Console.WriteLine("       SmtpFixture.Benchmarks serve smtpfixture|smtpserver|netdumbster   (a server for the load harness)");

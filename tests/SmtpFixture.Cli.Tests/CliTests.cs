@@ -64,7 +64,9 @@ public sealed class CliTests
             Assert.EndsWith(".eml", eml, StringComparison.Ordinal);
             var saved = await MimeMessage.LoadAsync(eml);
             Assert.Equal("Saved to disk", saved.Subject);
-            Assert.Equal(message.GetProperty("size").GetInt64(), new FileInfo(eml).Length);
+            var envelope = "X-Envelope-From: <sender@example.com>\r\nX-Envelope-To: <alice@example.com>\r\n"u8.ToArray();
+            Assert.Equal(message.GetProperty("size").GetInt64() + envelope.Length, new FileInfo(eml).Length);
+            Assert.Equal(envelope, (await File.ReadAllBytesAsync(eml))[..envelope.Length]);
         }
         finally
         {
@@ -73,6 +75,65 @@ public sealed class CliTests
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task ASavedMessageShowsItsBccRecipientInTheEnvelopeHeaders()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "smtp-fixture-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var cli = CliProcess.Start("--port", "0", "--json", "--save-dir", dir);
+            var port = (await cli.ReadEventAsync("listening")).GetProperty("port").GetInt32();
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse("sender@example.com"));
+            message.To.Add(MailboxAddress.Parse("alice@example.com"));
+            message.Bcc.Add(MailboxAddress.Parse("audit@example.com"));
+            message.Subject = "With Bcc";
+            message.Body = new TextPart("plain") { Text = "Hello" };
+            using (var client = new SmtpClient())
+            {
+                await client.ConnectAsync("127.0.0.1", port, MailKit.Security.SecureSocketOptions.None);
+                await client.SendAsync(message);
+                await client.DisconnectAsync(true);
+            }
+
+            var saved = await MimeMessage.LoadAsync((await cli.ReadEventAsync("message")).GetProperty("eml").GetString()!);
+
+            Assert.Equal("<sender@example.com>", saved.Headers["X-Envelope-From"]);
+            Assert.Equal(["<alice@example.com>", "<audit@example.com>"], saved.Headers.Where(h => h.Id == HeaderId.Unknown && h.Field == "X-Envelope-To").Select(h => h.Value.Trim()));
+            Assert.Empty(saved.Bcc);
+            Assert.Equal("With Bcc", saved.Subject);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AKnownRecipientsEntryThatIsNoAddressIsABadOption()
+    {
+        await using var cli = CliProcess.Start("--port", "0", "--known-recipients", "alice@example.com,bob@");
+
+        Assert.Equal(2, await cli.WaitForExitAsync());
+        Assert.Contains("--known-recipients: 'alice@example.com,bob@' is not a comma-separated list of addresses and domains", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpSaysWhatTheRateLimitCountsAndWhereSavedFilesGo()
+    {
+        await using var cli = CliProcess.Start("--help");
+        var help = await ReadToEndAsync(cli);
+
+        var text = string.Join(" ", help.Select(l => l.Trim()));
+        Assert.Contains("message attempts", text, StringComparison.Ordinal);
+        Assert.Contains("<time>-<id>.eml", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("mail/<id>.eml", text, StringComparison.Ordinal);
+        Assert.Contains("X-Envelope-To", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -268,18 +329,7 @@ public sealed class CliTests
     public async Task HelpDocumentsEveryOptionWithAnExample()
     {
         await using var cli = CliProcess.Start("--help");
-        var lines = new List<string>();
-        try
-        {
-            while (true)
-            {
-                lines.Add(await cli.ReadLineAsync(_ => true));
-            }
-        }
-        catch (Xunit.Sdk.XunitException)
-        {
-            // The output ended.
-        }
+        var lines = await ReadToEndAsync(cli);
 
         Assert.Equal(0, await cli.WaitForExitAsync());
         var help = string.Join("\n", lines);
@@ -364,6 +414,25 @@ public sealed class CliTests
 
         Assert.Contains("warning", cli.StandardError, StringComparison.Ordinal);
         Assert.Contains("--require-auth", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every line the process writes to standard output until it ends.</summary>
+    private static async Task<List<string>> ReadToEndAsync(CliProcess cli)
+    {
+        var lines = new List<string>();
+        try
+        {
+            while (true)
+            {
+                lines.Add(await cli.ReadLineAsync(_ => true));
+            }
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // The output ended.
+        }
+
+        return lines;
     }
 
     internal static async Task SendAsync(int port, string to, string subject, string body = "Hello from the CLI tests.", string? user = null, string? password = null)

@@ -497,6 +497,33 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task EventsStreamViolationsAndAttemptsCarryThem()
+    {
+        await using var host = await ApiHost.StartAsync();
+        using var response = await host.Http.GetAsync("api/v1/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith(":", await reader.ReadLineAsync());
+
+        // A client that greets and hangs up without QUIT: the no-quit check (RFC 5321 §4.1.1.10).
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(host.Server.Host, host.Server.Port);
+            var stream = client.GetStream();
+            var greeting = new byte[512];
+            Assert.True(await stream.ReadAsync(greeting) > 0);
+            await stream.WriteAsync("EHLO client.example\r\n"u8.ToArray());
+            Assert.True(await stream.ReadAsync(greeting) > 0);
+        }
+
+        var violation = await ReadEventAsync(reader);
+        Assert.Equal("violation", violation.Name);
+        Assert.Equal("no-quit", violation.Data.GetProperty("rule").GetString());
+        Assert.Equal("error", violation.Data.GetProperty("severity").GetString());
+        Assert.Equal("RFC 5321 §4.1.1.10", violation.Data.GetProperty("reference").GetString());
+        Assert.Equal(JsonValueKind.Null, violation.Data.GetProperty("message").ValueKind);
+    }
+
+    [Fact]
     public async Task TheOpenApiDocumentDescribesEveryEndpoint()
     {
         await using var host = await ApiHost.StartAsync();

@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using SmtpFixture.Interop.Tests.Support;
 
 namespace SmtpFixture.Interop.Tests;
 
@@ -23,6 +24,8 @@ public sealed class MailKitTests
         }
 
         var received = await server.WaitForMessageAsync();
+
+        Assert.Empty(Conformance.AssertNoErrors(received));
         var commands = received.Attempt.Exchanges.Select(e => e.Command).ToList();
         Assert.Contains(commands, c => c.StartsWith("BDAT ", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(commands, c => c.Equals("DATA", StringComparison.OrdinalIgnoreCase));
@@ -42,6 +45,8 @@ public sealed class MailKitTests
         }
 
         var received = await server.WaitForMessageAsync();
+
+        Assert.Empty(Conformance.AssertNoErrors(received));
         Assert.Equal("BINARYMIME", received.Envelope.Body);
         Assert.Contains(received.Attempt.Exchanges, e => e.Command.StartsWith("BDAT ", StringComparison.OrdinalIgnoreCase));
         Assert.True(received.RawData.Span.IndexOf(BinaryPayload) >= 0, "the binary payload is not in the raw data byte for byte");
@@ -60,6 +65,7 @@ public sealed class MailKitTests
 
         // Without CHUNKING MailKit must re-encode the binary part; the fixture must not have advertised BINARYMIME.
         var received = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(received));
         Assert.NotEqual("BINARYMIME", received.Envelope.Body);
         Assert.Contains(received.Attempt.Exchanges, e => e.Command.Equals("DATA", StringComparison.OrdinalIgnoreCase));
         var part = Assert.IsType<MimePart>(Assert.Single(received.Message.Attachments));
@@ -83,6 +89,8 @@ public sealed class MailKitTests
         }
 
         var received = await server.WaitForMessageAsync();
+
+        Assert.Empty(Conformance.AssertNoErrors(received));
         Assert.Equal("HDRS", received.Envelope.Ret);
         Assert.Equal("dsn-test-1@example.com", received.Envelope.EnvelopeId);
         var alice = Assert.Single(received.Envelope.RecipientDetails);

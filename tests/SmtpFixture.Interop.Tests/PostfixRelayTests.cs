@@ -27,6 +27,7 @@ public sealed class PostfixRelayTests(ITestOutputHelper output)
 
         Assert.True(submit.ExitCode == 0, submit.ToString());
         var message = await server.WaitForMessageAsync(timeout: DeliveryTimeout);
+        Assert.Empty(Conformance.AssertNoErrors(message));
         Assert.Equal("sender@example.com", message.Envelope.MailFrom);
         Assert.Equal(["alice@example.com", "bob@example.com"], message.Envelope.Recipients.Order());
         Assert.Equal("relay.test", message.Session.ClientName);
@@ -47,6 +48,7 @@ public sealed class PostfixRelayTests(ITestOutputHelper output)
         Assert.True(submit.ExitCode == 0, submit.ToString());
         // Event-driven: Postfix's own queue manager retries after minimal_backoff_time; nothing here sleeps.
         var message = await server.WaitForMessageAsync(timeout: DeliveryTimeout);
+        Assert.Empty(Conformance.AssertNoErrors(message));
         Assert.Equal(["alice@example.com"], message.Envelope.Recipients);
         var attempts = server.Attempts.Where(a => a.MailFrom == "sender@example.com").ToList();
         Assert.True(attempts.Count == 2, server.Describe());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SmtpFixture.Checks;
 using SmtpFixture.Interop.Tests.Support;
 using SmtpFixture.Policies;
 
@@ -14,11 +15,15 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
         await using var server = await SmtpTestServer.StartAsync();
 
         var result = await RunPythonAsync(server, """
+            import email.utils
             from email.message import EmailMessage
             msg = EmailMessage()
             msg["From"] = "sender@example.com"
             msg["To"] = "Jörg <jörg@bücher.example>"
             msg["Subject"] = "Grüße"
+            # The email package adds neither (RFC 5322 §3.6 requires Date): a well-behaved program sets them.
+            msg["Date"] = email.utils.formatdate()
+            msg["Message-ID"] = email.utils.make_msgid(domain="example.com")
             msg.set_content("Hallo Jörg")
             with smtplib.SMTP(host, port, local_hostname="client.example", timeout=20) as s:
                 s.set_debuglevel(1)
@@ -28,12 +33,39 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var message = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(message));
         Assert.True(message.Envelope.SmtpUtf8, message.Envelope.MailParameters.ToString());
         Assert.Equal(["jörg@bücher.example"], message.Envelope.Recipients);
         Assert.Equal("Grüße", message.Subject);
         var to = Assert.IsType<MimeKit.MailboxAddress>(Assert.Single(message.Message.To));
         Assert.Equal("jörg@bücher.example", to.Address);
         Assert.Contains("Hallo Jörg", message.Message.TextBody, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task TheEmailPackageLeavesOutDateAndMessageIdAndTheChecksSaySo()
+    {
+        // EmailMessage adds neither Date nor Message-ID, and smtplib sends what it is given: a program that forgets
+        // them sends mail RFC 5322 §3.6 calls invalid, which is what the checks are for.
+        await using var server = await SmtpTestServer.StartAsync();
+
+        var result = await RunPythonAsync(server, """
+            from email.message import EmailMessage
+            msg = EmailMessage()
+            msg["From"] = "sender@example.com"
+            msg["To"] = "alice@example.com"
+            msg["Subject"] = "forgot the date"
+            msg.set_content("Hello")
+            with smtplib.SMTP(host, port, local_hostname="client.example", timeout=20) as s:
+                refused = s.send_message(msg)
+            report(refused=refused)
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var message = await server.WaitForMessageAsync();
+        Assert.Equal(
+            [(SmtpRules.MissingDate, SmtpViolationSeverity.Error), (SmtpRules.MissingMessageId, SmtpViolationSeverity.Warning)],
+            message.Violations.Select(v => (v.Rule, v.Severity)));
     }
 
     [SkippableFact]
@@ -50,13 +82,15 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
         var caCert = temp.WriteFile("server.pem", server.Certificate!.ExportCertificatePem());
 
         var result = await RunPythonAsync(server, """
-            import ssl
+            import email.utils, ssl
             from email.message import EmailMessage
             context = ssl.create_default_context(cafile=sys.argv[3])
             msg = EmailMessage()
             msg["From"] = "alice@example.com"
             msg["To"] = "bob@example.com"
             msg["Subject"] = "tls and login"
+            msg["Date"] = email.utils.formatdate()
+            msg["Message-ID"] = email.utils.make_msgid(domain="example.com")
             msg.set_content("secret stuff")
             with smtplib.SMTP(host, port, local_hostname="client.example", timeout=20) as s:
                 s.set_debuglevel(1)
@@ -68,6 +102,7 @@ public sealed class PythonSmtplibTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var message = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(message));
         Assert.True(message.Session.IsSecure);
         Assert.Equal("alice", message.Session.AuthenticatedUser);
         Assert.Equal(["bob@example.com"], message.Envelope.Recipients);

@@ -17,6 +17,7 @@ public sealed class SwaksTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var message = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(message));
         Assert.Equal("sender@example.com", message.Envelope.MailFrom);
         Assert.Equal(["alice@example.com"], message.Envelope.Recipients);
         Assert.Equal("client.example", message.Session.ClientName);
@@ -42,6 +43,7 @@ public sealed class SwaksTests(ITestOutputHelper output)
         Assert.True(mail >= 0 && data > mail, result.ToString());
         Assert.All(lines.Skip(mail).Take(data - mail + 1), l => Assert.StartsWith("->", l, StringComparison.Ordinal));
         var message = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(message));
         Assert.Equal(["alice@example.com", "bob@example.com"], message.Envelope.Recipients);
         Assert.Equal("pipelined", message.Subject);
     }
@@ -65,6 +67,7 @@ public sealed class SwaksTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var message = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(message));
         var attachment = Assert.IsType<MimeKit.MimePart>(Assert.Single(message.Message.Attachments));
         Assert.Equal("report.bin", attachment.FileName);
         using var decoded = new MemoryStream();
@@ -86,6 +89,7 @@ public sealed class SwaksTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var message = await server.WaitForMessageAsync();
+        Assert.Empty(Conformance.AssertNoErrors(message));
         var raw = Encoding.ASCII.GetString(message.RawData.Span);
         // swaks dot-stuffs (RFC 5321 §4.5.2); the fixture must store the lines as the author wrote them.
         Assert.Contains("\r\n\r\n.leading dot\r\n..two dots\r\n.\r\nend\r\n", raw, StringComparison.Ordinal);

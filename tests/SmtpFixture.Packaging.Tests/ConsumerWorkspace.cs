@@ -23,14 +23,7 @@ internal static class ConsumerWorkspace
             document.Save(Path.Combine(target, Path.GetFileName(project)));
         }
 
-        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="smtpfixture-packed" value="{packed.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig(root, packed.Feed);
 
         // What the repository's Directory.Build.props gives the examples, minus its strictness and central versions.
         File.WriteAllText(Path.Combine(root, "Directory.Build.props"), """
@@ -45,6 +38,26 @@ internal static class ConsumerWorkspace
         return root;
     }
 
+    /// <summary>A nuget.config that adds the local feed to the user's sources, as a user trying the packages would.</summary>
+    public static void WriteNuGetConfig(string root, string feed)
+    {
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="smtpfixture-packed" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+    }
+
+    /// <summary>The repository's central package versions (Directory.Packages.props), by package id.</summary>
+    public static Dictionary<string, string> CentralVersions(string repositoryRoot) =>
+        XDocument.Load(Path.Combine(repositoryRoot, "Directory.Packages.props"))
+            .Descendants("PackageVersion")
+            .ToDictionary(e => e.Attribute("Include")!.Value, e => e.Attribute("Version")!.Value, StringComparer.OrdinalIgnoreCase);
+
     private static void Rewrite(XDocument document, PackedPackages packed, IReadOnlyDictionary<string, string> versions)
     {
         foreach (var reference in document.Descendants("ProjectReference").ToArray())
@@ -58,6 +71,13 @@ internal static class ConsumerWorkspace
             }
         }
 
+        // An example that needs another version than the central one says so with VersionOverride (CPM only).
+        foreach (var reference in document.Descendants("PackageReference").Where(r => r.Attribute("VersionOverride") is not null))
+        {
+            reference.SetAttributeValue("Version", reference.Attribute("VersionOverride")!.Value);
+            reference.SetAttributeValue("VersionOverride", null);
+        }
+
         foreach (var reference in document.Descendants("PackageReference").Where(r => r.Attribute("Version") is null))
         {
             var id = reference.Attribute("Include")!.Value;
@@ -65,11 +85,6 @@ internal static class ConsumerWorkspace
             reference.SetAttributeValue("Version", version);
         }
     }
-
-    private static Dictionary<string, string> CentralVersions(string repositoryRoot) =>
-        XDocument.Load(Path.Combine(repositoryRoot, "Directory.Packages.props"))
-            .Descendants("PackageVersion")
-            .ToDictionary(e => e.Attribute("Include")!.Value, e => e.Attribute("Version")!.Value, StringComparer.OrdinalIgnoreCase);
 
     private static void CopySources(string source, string target)
     {

@@ -108,6 +108,26 @@ public sealed class ConsumerTests(PackedPackages packed)
         AssertRestoredFromPackages(consumer, "Quickstart");
     }
 
+    /// <summary>
+    /// TUnit and xunit.v3 4.x run on Microsoft.Testing.Platform: each example's own global.json opts `dotnet test` into
+    /// it, which is the setup the README gives a user (and why they are not in SmtpFixture.sln, which runs on VSTest).
+    /// </summary>
+    [Theory]
+    [InlineData("WithTUnit")]
+    [InlineData("WithXunitV3")]
+    public async Task TheTestingPlatformExamplesPassWithDotnetTestInTheirFolder(string example)
+    {
+        var folder = Path.Combine(packed.Consumer, example);
+        Assert.Contains("Microsoft.Testing.Platform", File.ReadAllText(Path.Combine(folder, "global.json")), StringComparison.Ordinal);
+
+        await PackedPackages.RunDotnetAsync(folder, "build", "--disable-build-servers");
+        var output = await PackedPackages.RunDotnetAsync(folder, "test", "--no-build");
+
+        Assert.Matches(@"succeeded: [1-9]", output);
+        Assert.Contains("failed: 0", output, StringComparison.Ordinal);
+        AssertRestoredFromPackages(packed.Consumer, example);
+    }
+
     [Fact]
     public async Task TheToolInstallsFromItsPackageAndRuns()
     {

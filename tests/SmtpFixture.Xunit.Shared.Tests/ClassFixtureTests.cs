@@ -1,10 +1,7 @@
 // Shared by the xUnit v2 and v3 test projects (linked into both), as the fixture itself is: the same tests must pass
-// under both versions. XUNIT_V3 picks the namespace, and with it which package's SmtpServerFixture is in scope.
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3.Tests;
-#else
+// under both versions.
+// Both packages put SmtpServerFixture in the namespace SmtpFixture.Xunit; the project picks the package.
 namespace SmtpFixture.Xunit.Tests;
-#endif
 
 /// <summary>The fixture as a class fixture: one server for the tests of this class, which run one at a time.</summary>
 public sealed class ClassFixtureTests(SmtpServerFixture smtp) : IClassFixture<SmtpServerFixture>

@@ -2,11 +2,7 @@ using MailKit.Net.Smtp;
 using SmtpFixture.Policies;
 
 // Shared by the xUnit v2 and v3 test projects (linked into both), as the fixture itself is.
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3.Tests;
-#else
 namespace SmtpFixture.Xunit.Tests;
-#endif
 
 /// <summary>A policy error no test saw fails the fixture's disposal, after the server has stopped and freed its port.</summary>
 public sealed class FixtureFaultTests

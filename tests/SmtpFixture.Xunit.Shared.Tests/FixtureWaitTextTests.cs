@@ -1,9 +1,5 @@
 // Shared by the xUnit v2 and v3 test projects (linked into both), as the fixture itself is.
-#if XUNIT_V3
-namespace SmtpFixture.Xunit.V3.Tests;
-#else
 namespace SmtpFixture.Xunit.Tests;
-#endif
 
 /// <summary>The fixture's wait passes the predicate's source text on, so its timeout shows what was awaited.</summary>
 public sealed class FixtureWaitTextTests(SmtpServerFixture smtp) : IClassFixture<SmtpServerFixture>

@@ -1,4 +1,4 @@
-namespace SmtpFixture.Xunit.V3.Tests;
+namespace SmtpFixture.Xunit.Tests;
 
 /// <summary>The assembly fixture's type (registered in AssemblyInfo.cs); one server for every class that asks for it.</summary>
 public sealed class AssemblySmtpFixture : SmtpServerFixture;

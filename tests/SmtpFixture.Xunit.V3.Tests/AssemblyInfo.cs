@@ -1,7 +1,7 @@
-using SmtpFixture.Xunit.V3.Tests;
+using SmtpFixture.Xunit.Tests;
 
 // One server for the whole assembly, shared by test classes that run in parallel (see AssemblyFixtureTests).
 [assembly: AssemblyFixture(typeof(AssemblySmtpFixture))]
 
-// Each test class is its own collection and collections run in parallel: the fixtures must keep tests apart.
-[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass, DisableTestParallelization = false)]
+// Each test class is its own collection and collections run in parallel (the default): the fixtures must keep tests apart.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]

@@ -2,7 +2,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 
-namespace SmtpFixture.Xunit.V3.Tests;
+namespace SmtpFixture.Xunit.Tests;
 
 /// <summary>Sends mail with MailKit, as the code under test would.</summary>
 internal static class Mail

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SmtpFixture.Xunit.V3.Tests;
+namespace SmtpFixture.Xunit.Tests;
 
 /// <summary>An <see cref="ITestOutputHelper"/> that keeps what is written, to assert on it.</summary>
 internal sealed class RecordingOutput : ITestOutputHelper

@@ -1,4 +1,4 @@
-namespace SmtpFixture.Xunit.V3.Tests;
+namespace SmtpFixture.Xunit.Tests;
 
 /// <summary>One server shared by every class in the collection; the collection's tests run one at a time.</summary>
 [CollectionDefinition(Name)]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SmtpFixture.Xunit.V3.Tests;
+namespace SmtpFixture.Xunit.Tests;
 
 /// <summary>
 /// Under xUnit v3 the server's log goes to the current test's output by itself: touching the fixture tells it which

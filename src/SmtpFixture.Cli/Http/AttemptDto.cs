@@ -22,7 +22,7 @@ internal sealed record AttemptDto(
     [property: JsonPropertyName("mailFrom")] string? MailFrom,
     [property: JsonPropertyName("messageId")] string? MessageId,
     [property: JsonPropertyName("exchanges")] IReadOnlyList<ExchangeDto> Exchanges,
-    [property: JsonPropertyName("violations")] IReadOnlyList<string> Violations)
+    [property: JsonPropertyName("violations")] IReadOnlyList<ViolationDto> Violations)
 {
     public static AttemptDto From(SmtpAttempt attempt) => new(
         attempt.Session.SessionId,
@@ -33,7 +33,7 @@ internal sealed record AttemptDto(
         attempt.MailFrom,
         attempt.Message?.Id,
         [.. attempt.Exchanges.Select(ExchangeDto)],
-        attempt.Violations);
+        [.. attempt.Violations.Select(ViolationDto.From)]);
 
     public static string ClientOf(SmtpSessionInfo session) =>
         session.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : session.RemoteEndPoint.ToString() ?? string.Empty;

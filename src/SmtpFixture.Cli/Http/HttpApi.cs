@@ -1,4 +1,5 @@
 using System.Net;
+using SmtpFixture.Checks;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -29,6 +30,7 @@ internal sealed class HttpApi : IAsyncDisposable
     private readonly EventStream _events;
     private readonly EventHandler<SmtpMessageReceivedEventArgs> _onMessage;
     private readonly EventHandler<SmtpCommandRefusedEventArgs> _onRefused;
+    private readonly EventHandler<SmtpViolationEventArgs> _onViolation;
 
     private HttpApi(WebApplication app, SmtpTestServer server, Mailbox mailbox, EventStream events)
     {
@@ -43,7 +45,9 @@ internal sealed class HttpApi : IAsyncDisposable
         };
         _onRefused = (_, e) => events.Publish(() => ("refused", RefusedDto.From(e)));
         server.MessageReceived += _onMessage;
+        _onViolation = (_, e) => events.Publish(() => ("violation", ViolationDto.From(e.Violation)));
         server.CommandRefused += _onRefused;
+        server.ViolationRecorded += _onViolation;
     }
 
     /// <summary>The port the API listens on (the one the operating system chose for port 0).</summary>
@@ -139,6 +143,7 @@ internal sealed class HttpApi : IAsyncDisposable
     {
         _server.MessageReceived -= _onMessage;
         _server.CommandRefused -= _onRefused;
+        _server.ViolationRecorded -= _onViolation;
         using (var timeout = new CancellationTokenSource(StopTimeout))
         {
             try

@@ -28,7 +28,8 @@ public static class SmtpPolicies
     /// <summary>
     /// Rate limiting, named <c>RateLimit</c>: at most <paramref name="limit"/> units per sliding
     /// <paramref name="window"/> for each client address, sender or authenticated identity. Messages are counted at
-    /// MAIL FROM, recipients at RCPT TO, connections at connect (per client address) or at a session's first MAIL FROM
+    /// MAIL FROM as attempts, delivered or not (as Postfix's anvil counts them: with greylisting in front, each
+    /// greylisted try uses up one), recipients at RCPT TO, connections at connect (per client address) or at a session's first MAIL FROM
     /// (per sender or identity). Over the limit the client gets <c>421 4.7.0 Rate limit exceeded, closing transmission
     /// channel</c> and the connection is closed; with <paramref name="closeConnection"/> off it gets
     /// <c>450 4.7.0 Rate limit exceeded, try again later</c> (messages, and every MAIL FROM of a connection over the
@@ -36,7 +37,7 @@ public static class SmtpPolicies
     /// </summary>
     /// <param name="limit">How many units are accepted per window; at least 1.</param>
     /// <param name="window">The length of the sliding window, on the server's <see cref="TimeProvider"/>.</param>
-    /// <param name="unit">What is counted.</param>
+    /// <param name="unit">What is counted; <see cref="RateLimitUnit.Messages"/> counts message attempts (MAIL FROM commands), not deliveries.</param>
     /// <param name="scope">Whose units are counted together; sessions without an identity are not limited per identity.</param>
     /// <param name="closeConnection">Whether to answer 421 and close (the default, as Postfix does) or refuse and keep the session.</param>
     public static SmtpPolicy RateLimit(
@@ -53,8 +54,9 @@ public static class SmtpPolicies
     /// </summary>
     /// <param name="addressesOrDomains">
     /// Mailboxes (<c>alice@example.com</c>) and domains: an entry starting with <c>@</c> or without <c>@</c>
-    /// (<c>@example.com</c>, <c>example.org</c>) accepts every mailbox of that domain.
+    /// (<c>@example.com</c>, <c>example.org</c>) accepts every mailbox of that domain. At least one; each in RFC 5321 syntax.
     /// </param>
+    /// <exception cref="ArgumentException">No entry was given, or an entry is neither a mailbox nor a domain.</exception>
     public static SmtpPolicy KnownRecipients(params string[] addressesOrDomains)
     {
         ArgumentNullException.ThrowIfNull(addressesOrDomains);

@@ -1,3 +1,5 @@
+using SmtpFixture.Checks;
+
 namespace SmtpFixture.Protocol;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace SmtpFixture.Protocol;
 /// </summary>
 internal sealed class AttemptRecorder(MessageStore store, TimeProvider time)
 {
-    private readonly List<string> _pendingViolations = [];
+    private readonly List<SmtpViolation> _pendingViolations = [];
 
     /// <summary>The attempt of the transaction under way, or <see langword="null"/>.</summary>
     public SmtpAttempt? Current { get; private set; }
@@ -83,17 +85,19 @@ internal sealed class AttemptRecorder(MessageStore store, TimeProvider time)
         }
     }
 
-    /// <summary>Notes a protocol violation on the current attempt, or on the next one to start.</summary>
-    public void NoteViolation(string violation)
+    /// <summary>Records a violation on the current attempt (or the next one to start) and in the store's list of all.</summary>
+    public void NoteViolation(SmtpViolation violation)
     {
         if (Current is not null)
         {
             Current.AddViolation(violation);
         }
-        else if (!_pendingViolations.Contains(violation))
+        else
         {
             _pendingViolations.Add(violation);
         }
+
+        store.AddViolation(violation);
     }
 
     private void Alone(SmtpSessionInfo session, SmtpExchange exchange, SmtpAttemptOutcome outcome)

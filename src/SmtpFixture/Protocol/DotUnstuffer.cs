@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using SmtpFixture.Checks;
 
 namespace SmtpFixture.Protocol;
 
@@ -8,6 +10,9 @@ namespace SmtpFixture.Protocol;
 /// Only <c>CRLF . CRLF</c> ends data: a bare LF or CR never starts a line, so <c>LF.LF</c>, <c>CR.CR</c>,
 /// <c>LF.CRLF</c> and <c>CRLF.LF</c> stay inside the message (the SMTP smuggling class, CVE-2023-51764/5/6).
 /// The state survives across calls, so the terminator is found across any buffer boundary.
+/// In the same pass it notes what the byte-level checks need (RFC 5321 §2.3.8 bare line endings, §4.5.3.1.6 line
+/// length, RFC 6152 8-bit octets) as the offset of the first occurrence in the decoded content: the vectorised path
+/// gets them from the masks it computes anyway, so content that breaks no rule costs one more mask per block.
 /// </summary>
 internal sealed class DotUnstuffer
 {
@@ -26,17 +31,30 @@ internal sealed class DotUnstuffer
         AfterLineStartDotCr,
     }
 
+    /// <summary>The longest line allowed, in octets with its CRLF and without a stuffed dot (RFC 5321 §4.5.3.1.6).</summary>
+    public const int MaxLineLength = 1000;
+
+    // The decoded offset where the current line starts.
+    private long _lineStart;
+
     /// <summary>Whether a bare LF (not preceded by CR) was seen.</summary>
     public bool SawBareLf { get; private set; }
 
     /// <summary>Whether a bare CR (not followed by LF) was seen.</summary>
     public bool SawBareCr { get; private set; }
 
+    /// <summary>The decoded offsets of the first bare CR or LF, of the start of the first line longer than <see cref="MaxLineLength"/>, and of the first octet of 0x80 or above.</summary>
+    public ContentFindings Findings => _findings;
+
+    private ContentFindings _findings = new();
+
     public void Reset()
     {
         _state = State.LineStart;
         SawBareLf = false;
         SawBareCr = false;
+        _findings = new();
+        _lineStart = 0;
     }
 
     /// <summary>Decodes <paramref name="input"/> into <paramref name="output"/>.</summary>
@@ -51,7 +69,7 @@ internal sealed class DotUnstuffer
                 case State.InLine:
                     if (_vectorized)
                     {
-                        var plain = PlainRunLength(input[i..]);
+                        var plain = PlainRunLength(input[i..], output.Length);
                         if (plain > 0)
                         {
                             output.Append(input.Slice(i, plain));
@@ -67,17 +85,19 @@ internal sealed class DotUnstuffer
                     var k = rest.IndexOfAny((byte)'\r', (byte)'\n');
                     if (k < 0)
                     {
-                        output.Append(rest);
+                        Append(rest, output);
                         i = input.Length;
                         break;
                     }
 
-                    output.Append(rest[..k]);
+                    Append(rest[..k], output);
                     i += k + 1;
                     if (rest[k] == '\n')
                     {
                         SawBareLf = true;
+                        NoteBareLineEnding(output.Length, lf: true);
                         output.Append((byte)'\n');
+                        EndLine(output.Length);
                     }
                     else
                     {
@@ -90,12 +110,14 @@ internal sealed class DotUnstuffer
                     if (input[i] == '\n')
                     {
                         output.Append("\r\n"u8);
+                        EndLine(output.Length);
                         i++;
                         _state = State.LineStart;
                     }
                     else
                     {
                         SawBareCr = true;
+                        NoteBareLineEnding(output.Length);
                         output.Append((byte)'\r');
                         _state = State.InLine;
                     }
@@ -139,6 +161,7 @@ internal sealed class DotUnstuffer
 
                     // ".<CR>x": the dot was stuffing, the CR is bare.
                     SawBareCr = true;
+                    NoteBareLineEnding(output.Length);
                     output.Append((byte)'\r');
                     _state = State.InLine;
                     break;
@@ -154,8 +177,10 @@ internal sealed class DotUnstuffer
     /// while in <see cref="State.InLine"/>: only CRLF line endings, no line starting with a dot, and a block that does
     /// not end inside a line ending. Message content is almost entirely such runs, so the decoder costs one vector
     /// compare per block instead of a state change per line; everything else is left to the byte-wise states.
+    /// Such a run is copied as it is, so <paramref name="at"/> (the decoded offset of its first byte) plus the index in
+    /// the run is where each byte lands: the checks note offsets from the masks without looking at the bytes again.
     /// </summary>
-    private static int PlainRunLength(ReadOnlySpan<byte> input)
+    private int PlainRunLength(ReadOnlySpan<byte> input, long at)
     {
         ref var start = ref MemoryMarshal.GetReference(input);
         var i = 0;
@@ -172,6 +197,7 @@ internal sealed class DotUnstuffer
                     break;
                 }
 
+                NoteBlock(at + i, lf, block.ExtractMostSignificantBits());
                 i += 32;
             }
         }
@@ -187,10 +213,64 @@ internal sealed class DotUnstuffer
                 break;
             }
 
+            NoteBlock(at + i, lf, block.ExtractMostSignificantBits());
             i += 16;
         }
 
         return i;
+    }
+
+    /// <summary>
+    /// Notes what a plain block (see <see cref="IsPlain"/>) tells the checks: in one, every LF ends a CRLF, so the first
+    /// LF ends the line that was open and the last one starts a new line; lines wholly inside a block are short.
+    /// </summary>
+    private void NoteBlock(long at, uint lf, uint high)
+    {
+        if (high != 0 && _findings.EightBitAt < 0)
+        {
+            _findings.EightBitAt = at + BitOperations.TrailingZeroCount(high);
+        }
+
+        if (lf != 0)
+        {
+            EndLine(at + BitOperations.TrailingZeroCount(lf) + 1);
+            _lineStart = at + BitOperations.Log2(lf) + 1;
+        }
+    }
+
+    /// <summary>Copies line content that holds no CR or LF, noting the first 8-bit octet.</summary>
+    private void Append(ReadOnlySpan<byte> bytes, MessageBuffer output)
+    {
+        if (_findings.EightBitAt < 0)
+        {
+            var high = bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+            if (high >= 0)
+            {
+                _findings.EightBitAt = output.Length + high;
+            }
+        }
+
+        output.Append(bytes);
+    }
+
+    /// <summary>A line ended at <paramref name="end"/> (the decoded offset after its LF): notes it if it was too long.</summary>
+    private void EndLine(long end)
+    {
+        if (end - _lineStart > MaxLineLength && _findings.LongLineAt < 0)
+        {
+            _findings.LongLineAt = _lineStart;
+        }
+
+        _lineStart = end;
+    }
+
+    private void NoteBareLineEnding(long at, bool lf = false)
+    {
+        if (_findings.BareLineEndingAt < 0)
+        {
+            _findings.BareLineEndingAt = at;
+            _findings.BareLf = lf;
+        }
     }
 
     /// <summary>

@@ -33,6 +33,9 @@ internal sealed class InputFramer : IDisposable
     /// <inheritdoc cref="SawBareLf"/>
     public bool SawBareCr => _unstuffer.SawBareCr;
 
+    /// <summary>What the byte-level checks need from the DATA content just read (Checks/ContentChecks).</summary>
+    public Checks.ContentFindings Findings => _unstuffer.Findings;
+
     /// <summary>
     /// Takes one command line. A line that exceeds <paramref name="limit"/> octets (CRLF included) is discarded as it
     /// arrives, never buffered past the limit, and reported once its end is seen (RFC 5321 §4.5.3.1.4).

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
@@ -27,6 +28,7 @@ internal sealed class SmtpEngine
         Store = new MessageStore(options.MaxStoredMessages);
         Logger = options.LoggerFactory?.CreateLogger("SmtpFixture") ?? NullLogger.Instance;
         Security = new SmtpSecurity(options);
+        Checks = new CheckSettings(options.Checks);
         ParameterLineAllowance = EsmtpExtensions.LineAllowance(options);
         // The limits the options set are the built-in policies that implement them, so that each limit has one
         // implementation and a refusal names it. RequireTls and RequireAuthentication are gates: they run before
@@ -50,6 +52,12 @@ internal sealed class SmtpEngine
     public ILogger Logger { get; }
 
     public SmtpSecurity Security { get; }
+
+    /// <summary>The mode of every check, as the server started.</summary>
+    public CheckSettings Checks { get; }
+
+    /// <summary>The (sender, recipient) pairs refused permanently, for the retry-after-permanent-failure rule.</summary>
+    public PermanentFailures PermanentFailures { get; } = new();
 
     public TimeProvider Time => Options.TimeProvider;
 
@@ -117,6 +125,7 @@ internal sealed class SmtpEngine
     public void Reset()
     {
         Store.Reset();
+        PermanentFailures.Clear();
         Interlocked.Exchange(ref _transactions, 0);
         foreach (var policy in PolicyChain)
         {

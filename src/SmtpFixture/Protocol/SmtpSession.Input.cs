@@ -16,14 +16,16 @@ internal sealed partial class SmtpSession
             switch (_mode)
             {
                 case InputMode.Commands:
-                    var limit = InputFramer.LineLimit(buffer, _sasl is not null, _engine.Security.AuthenticationEnabled, _options.MaxCommandLength, _engine.ParameterLineAllowance);
+                    var limit = InputFramer.LineLimit(buffer, _security.InExchange, _engine.Security.AuthenticationEnabled, _options.MaxCommandLength, _engine.ParameterLineAllowance);
                     var line = _input.TakeLine(ref buffer, limit);
                     if (line.Kind == LineKind.Incomplete)
                     {
                         return buffer.Start;
                     }
 
-                    await HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    var sentEarly = Checks.SentBeforeReply(line, buffer);
+                    await _commands.HandleLineAsync(line, cancellationToken).ConfigureAwait(false);
+                    Checks.NotePipelining(sentEarly, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -33,7 +35,8 @@ internal sealed partial class SmtpSession
                         return buffer.Start;
                     }
 
-                    await EndDataAsync(cancellationToken).ConfigureAwait(false);
+                    await _content.EndDataAsync(cancellationToken).ConfigureAwait(false);
+                    Checks.NotePipelining(buffer.IsEmpty ? null : ClientChecks.AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
 
@@ -43,7 +46,8 @@ internal sealed partial class SmtpSession
                         return buffer.Start;
                     }
 
-                    await EndChunkAsync(cancellationToken).ConfigureAwait(false);
+                    await _content.EndChunkAsync(cancellationToken).ConfigureAwait(false);
+                    Checks.NotePipelining(buffer.IsEmpty || _mode != InputMode.Commands ? null : ClientChecks.AfterContent, buffer);
                     _idleSince = _engine.Time.GetUtcNow();
                     break;
             }
@@ -68,6 +72,6 @@ internal sealed partial class SmtpSession
         return timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero;
     }
 
-    private static bool IsConnectionError(Exception ex) =>
+    internal static bool IsConnectionError(Exception ex) =>
         ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException { Source: "System.IO.Pipelines" };
 }

@@ -2,15 +2,14 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using SmtpFixture.Policies;
 using SmtpFixture.Transport;
 
 namespace SmtpFixture.Protocol;
 
 /// <summary>
-/// One SMTP session (RFC 5321 §4.1): reads commands and message content from the transport, consults the policies,
-/// and writes replies. Replies are flushed only when the session is about to wait for input, so a pipelined batch
-/// (RFC 2920) gets its replies in one write. Client mistakes become replies; only a broken connection ends a session.
+/// One SMTP session (RFC 5321 §4.1): reads command lines and message content from the transport and hands them to
+/// their handlers (<see cref="CommandDispatcher"/>, <see cref="ContentHandler"/>). Replies are flushed only when the session is
+/// about to wait for input, so a pipelined batch (RFC 2920) gets its replies in one write. Only a broken connection ends a session.
 /// </summary>
 internal sealed partial class SmtpSession
 {
@@ -19,15 +18,8 @@ internal sealed partial class SmtpSession
     private readonly SmtpTestServerOptions _options;
     private readonly ILogger _log;
     private readonly string _id;
-    private readonly EndPoint _remote;
-    private readonly EndPoint _local;
-    private readonly DateTimeOffset _connectedAt;
     private readonly InputFramer _input = new();
     private readonly bool _enhanced;
-
-    private SmtpSessionInfo? _info;
-    private string? _clientName;
-    private bool _extended;
     private SessionState _state;
     private bool _pendingOutput;
 
@@ -35,12 +27,15 @@ internal sealed partial class SmtpSession
     // every writer. A client that pipelines without reading must not make the reply buffer grow without bound.
     private long _unflushedBytes;
     private const long FlushThreshold = 64 * 1024;
-    private int _badCommands;
 
-    // The current transaction (RFC 5321 §3.3), null outside one; its number is drawn at MAIL, before the policies.
-    private Transaction? _transaction;
-    private int _transactionNumber;
-    private readonly AttemptRecorder _recorder;
+    // The session's jobs, each working through the seam (SmtpSession.Seam.cs); created once per session.
+    private readonly GreetingHandler _greeting;
+    private readonly ContentHandler _content;
+    private readonly SecurityHandler _security;
+    private readonly CommandDispatcher _commands;
+
+    // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
+    private bool _startTlsPending;
 
     private InputMode _mode = InputMode.Commands;
     private DateTimeOffset _dataDeadline;
@@ -55,27 +50,23 @@ internal sealed partial class SmtpSession
         _transport = transport;
         _options = engine.Options;
         _log = engine.Logger;
-        _remote = remote;
-        _local = local;
         _id = id ?? SmtpEngine.NewSessionId();
-        _connectedAt = engine.Time.GetUtcNow();
+        Client = new ClientIdentity(transport, _id, remote, local, engine.Time.GetUtcNow());
         _enhanced = _options.AdvertiseEnhancedStatusCodes;
-        _recorder = new AttemptRecorder(engine.Store, engine.Time);
+        Recorder = new AttemptRecorder(engine.Store, engine.Time);
+        Policies = new PolicyRunner(this);
+        Checks = new ClientChecks(this);
+        _greeting = new GreetingHandler(this);
+        _content = new ContentHandler(this);
+        _security = new SecurityHandler(this);
+        _commands = new CommandDispatcher(this, _greeting, new EnvelopeHandler(this), _content, _security);
     }
 
-    private enum InputMode
+    internal enum InputMode
     {
         Commands,
         Data,
         Bdat,
-    }
-
-    private enum CloseReason
-    {
-        None,
-        Idle,
-        DataTimeout,
-        Shutdown,
     }
 
     public string Id => _id;
@@ -84,33 +75,19 @@ internal sealed partial class SmtpSession
 
     private PipeWriter Output => _transport.Output;
 
-    private SmtpSessionInfo Info => _info ??= new SmtpSessionInfo
-    {
-        SessionId = _id,
-        RemoteEndPoint = _remote,
-        LocalEndPoint = _local,
-        ConnectedAt = _connectedAt,
-        ClientName = _clientName,
-        IsExtended = _extended,
-        IsSecure = _transport.TlsStream is not null,
-        TlsProtocol = _transport.TlsStream?.SslProtocol ?? System.Security.Authentication.SslProtocols.None,
-        TlsCipherSuite = _transport.TlsStream?.NegotiatedCipherSuite.ToString(),
-        AuthenticatedUser = _authUser,
-        AuthenticationMechanism = _authMechanism,
-    };
-
     /// <summary>Runs the session until QUIT, a closing verdict, a timeout, shutdown or a lost connection.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
-        Log.SessionStarted(_log, _id, _remote);
+        Log.SessionStarted(_log, _id, Client.Remote);
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _engine.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, timeout.Token);
         var reason = CloseReason.None;
         try
         {
-            if (await StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await GreetAsync(shutdown).ConfigureAwait(false))
+            if (await _security.StartImplicitTlsAsync(shutdown).ConfigureAwait(false) && await _greeting.GreetAsync(shutdown).ConfigureAwait(false))
             {
                 await ReadLoopAsync(timeout, linked.Token, shutdown).ConfigureAwait(false);
+                Checks.NoteClientLeft();
             }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -124,6 +101,7 @@ internal sealed partial class SmtpSession
         catch (Exception ex) when (IsConnectionError(ex))
         {
             Log.WhileHandlingFailure(static x => Log.ConnectionLost(x.Item1, x.Item2, x.Item3), (_log, _id, ex.Message));
+            Checks.NoteClientLeft();
         }
         catch (Exception ex)
         {
@@ -137,7 +115,7 @@ internal sealed partial class SmtpSession
 
         if (reason != CloseReason.None)
         {
-            await SayGoodbyeAsync(GoodbyeFor(reason)).ConfigureAwait(false);
+            await ServerClosing.SayGoodbyeAsync(this, reason).ConfigureAwait(false);
         }
 
         Log.SessionEnded(_log, _id);
@@ -151,45 +129,12 @@ internal sealed partial class SmtpSession
     {
         if (reason != CloseReason.None)
         {
-            RecordServerClosing(reason, GoodbyeFor(reason));
+            ServerClosing.Record(this, reason);
         }
 
         EndTransaction(SmtpAttemptOutcome.Aborted);
         _state = SessionState.Closed;
         _input.Dispose();
-    }
-
-    private static SmtpReply GoodbyeFor(CloseReason reason) => reason switch
-    {
-        CloseReason.Idle => Replies.IdleTimeout,
-        CloseReason.DataTimeout => Replies.DataTimeout,
-        _ => Replies.ShuttingDown,
-    };
-
-    private async Task<bool> GreetAsync(CancellationToken shutdown)
-    {
-        var decision = await ConsultAsync(SmtpStage.Connect, null, null, SmtpParameters.Empty, default, shutdown).ConfigureAwait(false);
-        var verdict = decision.Verdict;
-        switch (verdict.Kind)
-        {
-            case SmtpVerdictKind.Drop:
-                _state = SessionState.Closed;
-                _transport.Abort();
-                return false;
-            case SmtpVerdictKind.Reply:
-                Reply(SmtpStage.Connect, "<connect>", verdict.ReplyToSend!, decision.By);
-                _state = verdict.ReplyToSend!.IsPositive ? SessionState.Connected : SessionState.Refused;
-                if (verdict.CloseAfterReply)
-                {
-                    await Output.FlushAsync(shutdown).ConfigureAwait(false);
-                    return false;
-                }
-
-                return true;
-            default:
-                Write(new SmtpReply(220, null, _options.ServerName + " ESMTP SmtpFixture ready"));
-                return true;
-        }
     }
 
     private async Task ReadLoopAsync(CancellationTokenSource timeout, CancellationToken readToken, CancellationToken shutdown)
@@ -257,5 +202,14 @@ internal sealed partial class SmtpSession
             timeout.CancelAfter(_options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer);
             await Output.FlushAsync(readToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>After STARTTLS's 220: the transport flushes it before the handshake, which the security handler runs.</summary>
+    private ValueTask UpgradeAfterStartTlsAsync(long discarded, CancellationToken shutdown)
+    {
+        _startTlsPending = false;
+        _pendingOutput = false;
+        _unflushedBytes = 0;
+        return _security.UpgradeAfterStartTlsAsync(discarded, shutdown);
     }
 }

@@ -27,6 +27,7 @@ public abstract class InProcessServer : IAsyncDisposable
     public static async Task<InProcessServer> StartAsync(ServerKind kind) => kind switch
     {
         ServerKind.SmtpFixture => await Fixture.StartAsync().ConfigureAwait(false),
+        ServerKind.SmtpFixtureNoChecks => await Fixture.StartAsync(checks: false).ConfigureAwait(false),
         ServerKind.SmtpServer => await CosullivanServer.StartAsync().ConfigureAwait(false),
         ServerKind.NetDumbster => Dumbster.Start(),
         _ => throw new ArgumentException($"{kind} cannot run in-process."),
@@ -42,7 +43,8 @@ public abstract class InProcessServer : IAsyncDisposable
 
         public override long Count => Server.Messages.Count;
 
-        public static async Task<Fixture> StartAsync() => new(await SmtpTestServer.StartAsync().ConfigureAwait(false));
+        public static async Task<Fixture> StartAsync(bool checks = true) =>
+            new(await SmtpTestServer.StartAsync(o => o.Checks.Apply(checks ? SmtpFixture.Checks.SmtpCheckPreset.Default : SmtpFixture.Checks.SmtpCheckPreset.None)).ConfigureAwait(false));
 
         public override void Reset() => Server.Reset();
 

@@ -12,6 +12,9 @@ public enum ServerKind
     NetDumbster,
     Aiosmtpd,
     SmtpSink,
+
+    /// <summary>SmtpFixture with every client and message check off: what the checks cost, side by side with <see cref="SmtpFixture"/>.</summary>
+    SmtpFixtureNoChecks,
 }
 
 public static class ServerKinds
@@ -41,6 +44,7 @@ public static class ServerKinds
         ServerKind.NetDumbster => "netDumbster 3.1.1",
         ServerKind.Aiosmtpd => "aiosmtpd",
         ServerKind.SmtpSink => "smtp-sink",
+        ServerKind.SmtpFixtureNoChecks => "SmtpFixture, checks off",
         _ => kind.ToString(),
     };
 
@@ -52,6 +56,7 @@ public static class ServerKinds
         "netdumbster" => ServerKind.NetDumbster,
         "aiosmtpd" => ServerKind.Aiosmtpd,
         "smtp-sink" or "smtpsink" => ServerKind.SmtpSink,
+        "smtpfixturenochecks" => ServerKind.SmtpFixtureNoChecks,
         _ => throw new ArgumentException($"Unknown server '{text}'."),
     };
 }

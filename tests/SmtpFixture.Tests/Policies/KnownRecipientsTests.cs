@@ -55,4 +55,37 @@ public sealed class KnownRecipientsTests
         Assert.StartsWith("250", replies[1]);
         Assert.Equal("550 5.1.1 Recipient address rejected: User unknown", replies[2]);
     }
+
+    [Fact]
+    public void NoEntryIsRefusedAtTheCall()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SmtpPolicies.KnownRecipients());
+
+        Assert.Equal("addressesOrDomains", error.ParamName);
+        Assert.Contains("at least one mailbox or domain", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not an address")]
+    [InlineData("alice@")]
+    [InlineData("@")]
+    [InlineData("@@example.com")]
+    [InlineData("alice@exa mple.com")]
+    [InlineData("alice..smith@example.com")]
+    [InlineData("-example.com")]
+    public void AnEntryThatIsNeitherAMailboxNorADomainIsRefusedAtTheCall(string entry)
+    {
+        var error = Assert.Throws<ArgumentException>(() => SmtpPolicies.KnownRecipients("alice@example.com", entry));
+
+        Assert.Equal("addressesOrDomains", error.ParamName);
+        Assert.Contains($"'{entry}' is neither a mailbox", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"alice smith\"@example.com")]
+    [InlineData("alice@[192.0.2.1]")]
+    [InlineData("jörg@bücher.example")]
+    [InlineData("localhost")]
+    public void EveryMailboxAndDomainTheServerAcceptsIsAValidEntry(string entry) =>
+        Assert.Equal("KnownRecipients", SmtpPolicies.KnownRecipients(entry).Name);
 }

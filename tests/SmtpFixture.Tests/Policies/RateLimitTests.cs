@@ -144,6 +144,31 @@ public sealed class RateLimitTests
         Assert.StartsWith("250 2.0.0", (await SendOnNewConnectionAsync(server))[^1]);
     }
 
+    [Fact]
+    public async Task MessagesCountsAttemptsNotDeliveriesSoGreylistedRetriesUseUpTheLimit()
+    {
+        // smtp-fixture --greylist 2s --rate-limit 2/1m: each try is a message delivery request (MAIL FROM), as Postfix's
+        // anvil counts them, whether or not a later policy refuses its recipients.
+        await using var server = await SmtpTestServer.StartAsync(o =>
+        {
+            o.TimeProvider = _time;
+            o.IdleTimeout = TimeSpan.FromDays(1);
+            o.Policies.Add(SmtpPolicies.Greylisting(TimeSpan.FromSeconds(2)));
+            o.Policies.Add(SmtpPolicies.RateLimit(2, Window));
+        });
+
+        Assert.StartsWith("450 4.7.1", (await SendOnNewConnectionAsync(server))[1]);
+        Assert.StartsWith("450 4.7.1", (await SendOnNewConnectionAsync(server))[1]);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var third = await SendOnNewConnectionAsync(server);
+
+        Assert.Equal("421 4.7.0 Rate limit exceeded, closing transmission channel", Assert.Single(third));
+        Assert.Empty(server.Messages);
+
+        _time.Advance(Window);
+        Assert.StartsWith("250 2.0.0", (await SendOnNewConnectionAsync(server))[^1]);
+    }
+
     private Task<SmtpTestServer> StartAsync(SmtpPolicy policy) => SmtpTestServer.StartAsync(o =>
     {
         o.TimeProvider = _time;

@@ -1,4 +1,5 @@
 using System.Text;
+using SmtpFixture.Checks;
 using SmtpFixture.Protocol;
 
 namespace SmtpFixture.Tests.Protocol;
@@ -18,18 +19,34 @@ public sealed class DotUnstufferVectorizedTests
         var random = new Random(20261129);
         for (var round = 0; round < 3000; round++)
         {
-            var text = new StringBuilder();
-            var count = random.Next(1, 40);
-            for (var p = 0; p < count; p++)
-            {
-                text.Append(Pieces[random.Next(Pieces.Length)]);
-            }
-
-            var input = Encoding.ASCII.GetBytes(text.ToString());
+            var input = Encoding.ASCII.GetBytes(Generate(random, Pieces, 40));
             var expected = Decode(new DotUnstuffer(vectorized: false), input, [input.Length]);
             var splits = Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(0, input.Length + 1)).Append(input.Length).Order().ToArray();
             var actual = Decode(new DotUnstuffer(vectorized: true), input, splits);
             Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void TheChecksFindingsOfTheVectorizedPassMatchTheByteWisePassAndAScanOfTheDecodedContent()
+    {
+        // Long lines around the 1000-octet limit, 8-bit octets and bare line endings, in every position and split.
+        string[] pieces =
+        [
+            .. Pieces, new string('f', 997) + "\r\n", new string('g', 998) + "\r\n", new string('h', 999), "é", new string('i', 40) + "ü" + new string('j', 40),
+        ];
+        var random = new Random(20261202);
+        for (var round = 0; round < 2000; round++)
+        {
+            var input = Encoding.UTF8.GetBytes(Generate(random, pieces, 30) + "\r\n.\r\n");
+            var byteWise = new DotUnstuffer(vectorized: false);
+            var expected = Decode(byteWise, input, [input.Length]);
+            var vectorized = new DotUnstuffer(vectorized: true);
+            var splits = Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(0, input.Length + 1)).Append(input.Length).Order().ToArray();
+            var actual = Decode(vectorized, input, splits);
+            Assert.Equal(expected, actual);
+            Assert.Equal(byteWise.Findings, vectorized.Findings);
+            Assert.Equal(ContentChecks.Scan(actual.Content), vectorized.Findings);
         }
     }
 
@@ -43,6 +60,19 @@ public sealed class DotUnstufferVectorizedTests
         Assert.Equal(expected, actual);
         Assert.EndsWith(".dot\r\n" + new string('y', 40) + "\r\n", Encoding.ASCII.GetString(actual.Content));
         Assert.Equal(input.Length - "NEXT".Length, actual.Consumed);
+    }
+
+    /// <summary>Up to <paramref name="most"/> pieces, chosen at random.</summary>
+    private static string Generate(Random random, string[] pieces, int most)
+    {
+        var text = new StringBuilder();
+        var count = random.Next(1, most);
+        for (var p = 0; p < count; p++)
+        {
+            text.Append(pieces[random.Next(pieces.Length)]);
+        }
+
+        return text.ToString();
     }
 
     private static Result Decode(DotUnstuffer unstuffer, byte[] input, int[] splits)

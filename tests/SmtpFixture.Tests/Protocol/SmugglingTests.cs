@@ -1,4 +1,5 @@
 using System.Text;
+using SmtpFixture.Checks;
 
 namespace SmtpFixture.Tests.Protocol;
 
@@ -66,27 +67,28 @@ public sealed class SmugglingTests
     }
 
     [Theory]
-    [InlineData("\n.\n", "bare LF in message content")]
-    [InlineData("\r.\r", "bare CR in message content")]
-    [InlineData("\r\n.\n", "bare LF in message content")]
-    [InlineData("\n.\r\n", "bare LF in message content")]
+    [InlineData("\n.\n", "bare LF")]
+    [InlineData("\r.\r", "bare CR")]
+    [InlineData("\r\n.\n", "bare LF")]
+    [InlineData("\n.\r\n", "bare LF")]
     public async Task BareLineEndingsInContentAreRecordedOnTheAttempt(string fake, string violation)
     {
         await using var smtp = await InMemorySmtp.StartAsync();
         await SendMessageAsync(smtp, "Subject: x\r\n\r\na" + fake + "b\r\n");
         Assert.StartsWith("250 ", await smtp.ReadReplyAsync());
-        Assert.Contains(violation, Assert.Single(smtp.Store.Attempts).Violations);
+        Assert.Contains(Assert.Single(smtp.Store.Attempts).Violations, v => v.Rule == SmtpRules.BareLineEnding && v.Detail.Contains(violation, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task BareCrAndBareLfInOneMessageAreBothRecorded()
+    public async Task BareCrAndBareLfInOneMessageAreOneViolationQuotingTheFirst()
     {
         await using var smtp = await InMemorySmtp.StartAsync();
         await SendMessageAsync(smtp, "Subject: x\r\n\r\na\rb\nc\r\n");
         Assert.StartsWith("250 ", await smtp.ReadReplyAsync());
-        var violations = Assert.Single(smtp.Store.Attempts).Violations;
-        Assert.Contains("bare LF in message content", violations);
-        Assert.Contains("bare CR in message content", violations);
+        var violation = Assert.Single(Assert.Single(smtp.Store.Attempts).Violations);
+        Assert.Equal(SmtpRules.BareLineEnding, violation.Rule);
+        Assert.Equal("content line 3", violation.Location);
+        Assert.Equal("a\\rb\\n", violation.Excerpt);
     }
 
     [Theory]
@@ -113,7 +115,7 @@ public sealed class SmugglingTests
         Assert.StartsWith("250", await smtp.ReadReplyAsync());
         await smtp.CommandAsync("MAIL FROM:<a@example.com>");
         await smtp.CommandAsync("RSET");
-        Assert.Contains("bare CR or LF in a command line", Assert.Single(smtp.Store.Attempts).Violations);
+        Assert.Contains(Assert.Single(smtp.Store.Attempts).Violations, v => v.Rule == SmtpRules.BareLineEnding && v.Location == "command EHLO");
     }
 
     [Theory]

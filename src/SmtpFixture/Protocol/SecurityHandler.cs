@@ -2,68 +2,74 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SmtpFixture.Checks;
 using SmtpFixture.Policies;
 
 namespace SmtpFixture.Protocol;
 
 /// <summary>STARTTLS (RFC 3207), implicit TLS (RFC 8314) and AUTH (RFC 4954) with PLAIN, LOGIN, CRAM-MD5 and XOAUTH2.</summary>
-internal sealed partial class SmtpSession
+internal sealed class SecurityHandler
 {
-    // Set by STARTTLS's 220: the read loop performs the handshake once the current buffer has been given up.
-    private bool _startTlsPending;
-    private string? _authUser;
-    private string? _authMechanism;
+    private readonly SmtpSession _session;
+    private readonly SmtpEngine _engine;
+    private readonly SmtpTestServerOptions _options;
+    private readonly ILogger _log;
     private SaslAuthenticator? _sasl;
 
-    private bool IsSecure => _transport.TlsStream is not null;
+    public SecurityHandler(SmtpSession session)
+    {
+        _session = session;
+        _engine = session.Engine;
+        _options = session.Options;
+        _log = session.Logger;
+    }
 
-    private void StartTls(SmtpCommand command)
+    /// <summary>Whether an AUTH exchange waits for the client's response: the next line is a SASL response (RFC 4954 §4).</summary>
+    public bool InExchange => _sasl is not null;
+
+    private string Id => _session.Id;
+
+    private bool IsSecure => _session.Client.IsSecure;
+
+    public void StartTls(SmtpCommand command)
     {
         if (IsSecure)
         {
-            Reply(command.Stage, command.Text, Replies.TlsAlreadyActive);
+            _session.Reply(command.Stage, command.Text, Replies.TlsAlreadyActive);
             return;
         }
 
-        Reply(command.Stage, command.Text, Replies.ReadyToStartTls);
-        _startTlsPending = true;
+        _session.Reply(command.Stage, command.Text, Replies.ReadyToStartTls);
+        _session.StartTlsPending = true;
     }
 
     /// <summary>
     /// Runs the handshake after STARTTLS was answered 220. <paramref name="discarded"/> octets followed STARTTLS in the
     /// plaintext input: RFC 3207 §4.2 has them discarded, never executed, since an attacker could have injected them.
     /// </summary>
-    private async ValueTask UpgradeAfterStartTlsAsync(long discarded, CancellationToken shutdown)
+    public async ValueTask UpgradeAfterStartTlsAsync(long discarded, CancellationToken shutdown)
     {
-        _startTlsPending = false;
-
-        // The transport flushes the 220 before it starts the handshake.
-        _pendingOutput = false;
-        _unflushedBytes = 0;
         if (discarded > 0)
         {
-            Log.StartTlsInjectionDiscarded(_log, _id, discarded);
-            _recorder.NoteViolation("commands sent after STARTTLS, before the TLS handshake, were discarded (RFC 3207 §4.2)");
+            Log.StartTlsInjectionDiscarded(_log, Id, discarded);
+            // Nothing is left to refuse: the octets are discarded whatever the rule's mode (RFC 3207 §4.2 requires it).
+            _session.Checks.Violate(KnownRules.PipelinedAfterStartTls, SmtpStage.StartTls, "STARTTLS", null, $"{discarded} octets sent after STARTTLS, before the TLS handshake, were discarded.");
         }
 
         if (!await HandshakeAsync(SmtpStage.StartTls, shutdown).ConfigureAwait(false))
         {
-            _state = SessionState.Closed;
+            _session.State = SessionState.Closed;
             return;
         }
 
         // RFC 3207 §4.2: the server discards what it learnt from the client before TLS; the client must EHLO again.
-        EndTransaction(SmtpAttemptOutcome.Aborted);
-        _state = SessionState.Connected;
-        _clientName = null;
-        _extended = false;
-        _authUser = null;
-        _authMechanism = null;
-        _info = null;
+        _session.EndTransaction(SmtpAttemptOutcome.Aborted);
+        _session.State = SessionState.Connected;
+        _session.Client.Forget();
     }
 
     /// <summary>For implicit TLS (RFC 8314 §3.3), the handshake happens before the greeting; true when the session may go on.</summary>
-    private ValueTask<bool> StartImplicitTlsAsync(CancellationToken shutdown) =>
+    public ValueTask<bool> StartImplicitTlsAsync(CancellationToken shutdown) =>
         _engine.Security.Mode == SmtpTlsMode.Implicit ? HandshakeAsync(SmtpStage.Connect, shutdown) : ValueTask.FromResult(true);
 
     private async ValueTask<bool> HandshakeAsync(SmtpStage stage, CancellationToken shutdown)
@@ -73,33 +79,33 @@ internal sealed partial class SmtpSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, timeout.Token);
         try
         {
-            await _transport.StartTlsAsync(_engine.Security.CreateServerOptions(), linked.Token).ConfigureAwait(false);
+            await _session.Transport.StartTlsAsync(_engine.Security.CreateServerOptions(), linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
             var reason = ex.Message.ReplaceLineEndings(" ");
-            Log.TlsHandshakeFailed(_log, _id, reason);
+            Log.TlsHandshakeFailed(_log, Id, reason);
             if (!shutdown.IsCancellationRequested)
             {
                 // Recorded as a refusal so that a client that sent no or a bad ClientHello shows up in the attempts.
-                _recorder.Record(Info, stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
+                _session.Recorder.Record(_session.Client.Info, stage, "<TLS handshake>", new SmtpReply(454, "4.7.0", "<TLS handshake failed: " + reason + ">"), null);
             }
 
-            _transport.Abort();
+            _session.Transport.Abort();
             return false;
         }
 
-        _info = null;
-        var tls = _transport.TlsStream!;
+        _session.Client.Encrypted();
+        var tls = _session.Transport.TlsStream!;
         if (_log.IsEnabled(LogLevel.Debug))
         {
-            Log.TlsEstablished(_log, _id, tls.SslProtocol, tls.NegotiatedCipherSuite.ToString());
+            Log.TlsEstablished(_log, Id, tls.SslProtocol, tls.NegotiatedCipherSuite.ToString());
         }
 
         return true;
     }
 
-    private async ValueTask AuthAsync(SmtpCommand command, CancellationToken cancellationToken)
+    public async ValueTask AuthAsync(SmtpCommand command, CancellationToken cancellationToken)
     {
         var security = _engine.Security;
         var parts = command.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -109,12 +115,12 @@ internal sealed partial class SmtpSession
         // RFC 4954 §4: AUTH is an extension (EHLO first, not HELO) and once per session; the sequence table has the rest.
         if (_options.RequireTls && !IsSecure)
         {
-            Reply(command.Stage, command.Text, SmtpReplies.TlsRequired, RequireTlsPolicy.PolicyName);
+            _session.Reply(command.Stage, command.Text, SmtpReplies.TlsRequired, RequireTlsPolicy.PolicyName);
             return;
         }
 
-        var problem = !_extended ? Replies.AuthNeedsEhlo
-            : _authUser is not null ? Replies.AlreadyAuthenticated
+        var problem = !_session.Client.IsExtended ? Replies.AuthNeedsEhlo
+            : _session.Client.IsAuthenticated ? Replies.AlreadyAuthenticated
             : parts.Length is 0 or > 2 ? Replies.AuthSyntax
             : !security.Mechanisms.Contains(mechanism) ? Replies.UnknownMechanism
             : !security.IsPermitted(mechanism, IsSecure) ? Replies.EncryptionRequired
@@ -122,7 +128,12 @@ internal sealed partial class SmtpSession
             : null;
         if (problem is not null)
         {
-            Reply(command.Stage, command.Text, problem);
+            _session.Reply(command.Stage, command.Text, problem);
+            return;
+        }
+
+        if (_session.Checks.RefusedForCleartextAuth(command, mechanism))
+        {
             return;
         }
 
@@ -131,13 +142,13 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>A line received while an AUTH exchange waits for the client's response (RFC 4954 §4).</summary>
-    private ValueTask ContinueAuthAsync(CommandLine line, CancellationToken cancellationToken)
+    public ValueTask ContinueAuthAsync(CommandLine line, CancellationToken cancellationToken)
     {
         var text = line.Kind == LineKind.TooLong ? null : line.Text;
         if (_log.IsEnabled(LogLevel.Debug))
         {
             // Responses carry passwords, digests and tokens: never log them.
-            Log.ClientLine(_log, _id, text == "*" ? "*" : "***");
+            Log.ClientLine(_log, Id, text == "*" ? "*" : "***");
         }
 
         return StepAsync(_sasl!.Respond(text), cancellationToken);
@@ -150,14 +161,14 @@ internal sealed partial class SmtpSession
         if (step.Challenge is { } challenge)
         {
             // Base64-encoded (RFC 4954 §4); an empty one asks for the client's first response.
-            Write(new SmtpReply(334, null, Convert.ToBase64String(Encoding.UTF8.GetBytes(challenge))));
+            _session.Write(new SmtpReply(334, null, Convert.ToBase64String(Encoding.UTF8.GetBytes(challenge))));
             return;
         }
 
         _sasl = null;
         if (step.Failure is { } failure)
         {
-            Reply(SmtpStage.Auth, sasl.Command, failure);
+            _session.Reply(SmtpStage.Auth, sasl.Command, failure);
             return;
         }
 
@@ -176,36 +187,32 @@ internal sealed partial class SmtpSession
         catch (Exception ex)
         {
             // The test's validator is broken: the client gets a temporary failure and the test hears about it.
-            Log.WhileHandlingFailure(static x => Log.CredentialValidatorFailed(x.Item1, x.Item2, x.Item3), (_log, _id, ex));
-            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {_id} (the client was answered {Replies.TemporaryAuthFailure.Code} {Replies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
-            Reply(stage, command, Replies.TemporaryAuthFailure);
+            Log.WhileHandlingFailure(static x => Log.CredentialValidatorFailed(x.Item1, x.Item2, x.Item3), (_log, Id, ex));
+            _engine.Store.ReportError(new InvalidOperationException($"ValidateCredentials threw for {credentials} in session {Id} (the client was answered {Replies.TemporaryAuthFailure.Code} {Replies.TemporaryAuthFailure.EnhancedStatusCode}): {ex.Message}", ex));
+            _session.Reply(stage, command, Replies.TemporaryAuthFailure);
             return;
         }
 
         if (!valid)
         {
-            Log.AuthenticationFailed(_log, _id, credentials.UserName, credentials.Mechanism);
+            Log.AuthenticationFailed(_log, Id, credentials.UserName, credentials.Mechanism);
             _sasl = sasl;
             await StepAsync(sasl.Refuse(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         // The policies see the identity being authenticated in the session info; a refusal takes it back.
-        _authUser = credentials.UserName;
-        _authMechanism = credentials.Mechanism;
-        _info = null;
-        var decision = await ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
+        _session.Client.Authenticated(credentials.UserName, credentials.Mechanism);
+        var decision = await _session.Policies.ConsultAsync(stage, command, credentials.Mechanism, SmtpParameters.Empty, default, cancellationToken).ConfigureAwait(false);
         if (!decision.Accepts)
         {
-            _authUser = null;
-            _authMechanism = null;
-            _info = null;
+            _session.Client.Authenticated(null, null);
         }
         else
         {
-            Log.Authenticated(_log, _id, credentials.UserName, credentials.Mechanism);
+            Log.Authenticated(_log, Id, credentials.UserName, credentials.Mechanism);
         }
 
-        await ApplyAsync(stage, command, decision, Replies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
+        await _session.Policies.ApplyAsync(stage, command, decision, Replies.AuthSucceeded, cancellationToken).ConfigureAwait(false);
     }
 }
