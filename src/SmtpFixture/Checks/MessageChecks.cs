@@ -35,11 +35,15 @@ internal static partial class MessageChecks
             }
         }
 
-        var fields = ReadHeader(data, envelope.SmtpUtf8, Add);
+        var fields = ReadHeader(data, envelope.SmtpUtf8, Add, out var bodyStart);
         CheckFields(fields, envelope, Add);
         if (settings.IsOn(KnownRules.BrokenMultipart) || settings.IsOn(KnownRules.EncodingMismatch) || settings.IsOn(KnownRules.HtmlWithoutText))
         {
-            if (parse() is { } message)
+            if (bodyStart >= 0 && PlainTextEncoding(fields) is { } encoding)
+            {
+                CheckContent("text/plain", encoding, data[bodyStart..], Add);
+            }
+            else if (parse() is { } message)
             {
                 CheckBody(message, data, Add);
             }
@@ -48,13 +52,65 @@ internal static partial class MessageChecks
         return found;
     }
 
+    /// <summary>
+    /// The transfer encoding of a message that is one text/plain part (no Content-Type, or text/plain), whose body rules
+    /// come down to the encoding check on the raw body: no MIME parse for the most common message, which is what the
+    /// standalone server's message event asks of every message. Null when MimeKit must decide: another type, or
+    /// a field it would read differently from the first occurrence (a repeated or unparsable one).
+    /// </summary>
+    private static ContentEncoding? PlainTextEncoding(List<Field> fields)
+    {
+        Field? contentType = null;
+        Field? transferEncoding = null;
+        foreach (var field in fields)
+        {
+            if (string.Equals(field.Name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                if (contentType is not null)
+                {
+                    return null;
+                }
+
+                contentType = field;
+            }
+            else if (string.Equals(field.Name, "Content-Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                if (transferEncoding is not null)
+                {
+                    return null;
+                }
+
+                transferEncoding = field;
+            }
+        }
+
+        if (contentType is not null && (!ContentType.TryParse(contentType.Value, out var type) || !type.IsMimeType("text", "plain")))
+        {
+            return null;
+        }
+
+        if (transferEncoding is null)
+        {
+            return ContentEncoding.Default;
+        }
+
+        // MimeKit takes an encoding it does not know as Default, and so does this.
+        return MimeKit.Utils.MimeUtils.TryParse(transferEncoding.Value, out ContentEncoding encoding) ? encoding : ContentEncoding.Default;
+    }
+
     private sealed record Field(string Name, string Value, string FirstLine);
 
     private delegate void Report(SmtpRule rule, string location, string? excerpt, string? detail = null);
 
-    /// <summary>Reads the header section line by line: long lines and raw 8-bit octets here, the unfolded fields for the rest.</summary>
-    private static List<Field> ReadHeader(ReadOnlySpan<byte> data, bool smtpUtf8, Report add)
+    /// <summary>
+    /// Reads the header section line by line: long lines and raw 8-bit octets here, the unfolded fields for the rest;
+    /// <paramref name="bodyStart"/> is where the body starts (after the empty line, or the end when there is none), or
+    /// -1 when a line in the header section is not a field, which MimeKit may take for the start of the body.
+    /// </summary>
+    private static List<Field> ReadHeader(ReadOnlySpan<byte> data, bool smtpUtf8, Report add, out int bodyStart)
     {
+        var length = data.Length;
+        var wellFormed = true;
         var fields = new List<Field>();
         string? name = null;
         var value = new StringBuilder();
@@ -84,11 +140,13 @@ internal static partial class MessageChecks
                 Flush();
                 var colon = text.IndexOf(':', StringComparison.Ordinal);
                 name = colon > 0 ? text[..colon].TrimEnd() : null;
+                wellFormed &= name is not null;
                 firstLine = text;
                 value.Clear().Append(colon > 0 ? text[(colon + 1)..] : string.Empty);
             }
             else
             {
+                wellFormed &= name is not null;
                 value.Append(text);
             }
 
@@ -106,6 +164,7 @@ internal static partial class MessageChecks
         }
 
         Flush();
+        bodyStart = wellFormed ? length - data.Length : -1;
         return fields;
 
         void Flush()
@@ -255,15 +314,20 @@ internal static partial class MessageChecks
 
         using var content = new MemoryStream();
         part.Content.WriteTo(content);
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-        var where = "part " + part.ContentType.MimeType;
-        switch (part.ContentTransferEncoding)
+        CheckContent(part.ContentType.MimeType, part.ContentTransferEncoding, content.GetBuffer().AsSpan(0, (int)content.Length), add);
+    }
+
+    /// <summary>Whether a part's content, as sent, is what its Content-Transfer-Encoding declares.</summary>
+    private static void CheckContent(string mimeType, ContentEncoding encoding, ReadOnlySpan<byte> bytes, Report add)
+    {
+        var where = "part " + mimeType;
+        switch (encoding)
         {
             case ContentEncoding.Default or ContentEncoding.SevenBit when !Ascii.IsValid(bytes):
-                add(KnownRules.EncodingMismatch, where, null, $"The {part.ContentType.MimeType} part is declared 7bit but holds 8-bit octets; declare 8bit (with BODY=8BITMIME) or encode it as quoted-printable or base64.");
+                add(KnownRules.EncodingMismatch, where, null, $"The {mimeType} part is declared 7bit but holds 8-bit octets; declare 8bit (with BODY=8BITMIME) or encode it as quoted-printable or base64.");
                 break;
             case ContentEncoding.Base64 when !IsBase64(bytes):
-                add(KnownRules.EncodingMismatch, where, null, $"The {part.ContentType.MimeType} part is declared base64 but is not valid base64.");
+                add(KnownRules.EncodingMismatch, where, null, $"The {mimeType} part is declared base64 but is not valid base64.");
                 break;
         }
     }
