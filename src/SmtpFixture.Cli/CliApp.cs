@@ -152,7 +152,7 @@ internal static class CliApp
             }
         }
 
-        var events = new EventSink(output, parseResult.GetValue(cli.Json));
+        var events = new EventSink(output, error, parseResult.GetValue(cli.Json));
         await using (events.ConfigureAwait(false))
         {
             server.MessageReceived += (_, e) => events.Message(e.Message, Save(e.Message, saveDir, error));

@@ -10,7 +10,8 @@ namespace SmtpFixture.Cli;
 
 /// <summary>
 /// Prints what the server does, as text or as one JSON object per line. Events are queued and written by one task,
-/// so a slow reader of standard output never stalls an SMTP session, and lines never interleave.
+/// so a slow reader of standard output never stalls an SMTP session, and lines never interleave. A message's lines are
+/// also formatted by that task (see <see cref="Message"/>).
 /// </summary>
 internal sealed class EventSink : IAsyncDisposable
 {
@@ -21,13 +22,16 @@ internal sealed class EventSink : IAsyncDisposable
     };
 
     private readonly TextWriter _output;
+    private readonly TextWriter _error;
     private readonly bool _json;
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    // A line, or a message whose lines the writer formats (see Message).
+    private readonly Channel<object> _lines = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public EventSink(TextWriter output, bool json)
+    public EventSink(TextWriter output, TextWriter error, bool json)
     {
         _output = output;
+        _error = error;
         _json = json;
         _writer = Task.Run(WriteLinesAsync);
     }
@@ -68,59 +72,67 @@ internal sealed class EventSink : IAsyncDisposable
         }
     }
 
-    public void Message(ReceivedMessage message, string? emlPath)
+    /// <summary>
+    /// Queues the lines of an accepted message: its message-layer violations, then the message. They are formatted by
+    /// the writer task, in queue order: this runs on the session's thread before the client gets its 250, and reading
+    /// the header, checking the message and writing JSON there would put that work between the final dot and the reply.
+    /// </summary>
+    public void Message(ReceivedMessage message, string? emlPath) =>
+        _lines.Writer.TryWrite(new QueuedMessage(message, emlPath));
+
+    private IEnumerable<string> LinesOf(QueuedMessage queued)
     {
+        var (message, emlPath) = queued;
         var headers = HeadersOf(message);
         var subject = headers?[MimeKit.HeaderId.Subject];
 
-        if (_json)
-        {
-            // Message-layer rules are checked on demand: here, so that their events come before the message's.
-            var violations = message.Violations;
-            foreach (var violation in violations.Where(v => v.RuleInfo.IsMessageLevel))
-            {
-                Violation(violation);
-            }
-
-            Emit(w =>
-            {
-                w.WriteString("event", "message");
-                w.WriteString("id", message.Id);
-                w.WriteString("from", message.Envelope.MailFrom);
-                w.WriteStartArray("to");
-                foreach (var recipient in message.Envelope.Recipients)
-                {
-                    w.WriteStringValue(recipient);
-                }
-
-                w.WriteEndArray();
-                w.WriteString("subject", subject);
-                w.WriteNumber("size", message.Size);
-                if (emlPath is not null)
-                {
-                    w.WriteString("eml", emlPath);
-                }
-
-                w.WriteString("client", Client(message.Session));
-                w.WriteString("session", message.Session.SessionId);
-                w.WriteString("receivedAt", message.ReceivedAt);
-                WriteDkim(w, message, signed: headers?.Contains(MimeKit.HeaderId.DkimSignature) == true);
-                w.WriteStartArray("violations");
-                foreach (var rule in violations.Select(v => v.Rule).Distinct())
-                {
-                    w.WriteStringValue(rule);
-                }
-
-                w.WriteEndArray();
-            });
-        }
-        else
+        if (!_json)
         {
             var saved = emlPath is null ? string.Empty : ", saved as " + emlPath;
-            _lines.Writer.TryWrite(string.Create(
+            yield return string.Create(
                 CultureInfo.InvariantCulture,
-                $"message {message.Id} {message.Envelope} \"{subject}\" ({message.Size} bytes{saved})"));
+                $"message {message.Id} {message.Envelope} \"{subject}\" ({message.Size} bytes{saved})");
+            yield break;
         }
+
+        // Message-layer rules are checked on demand: here, so that their events come before the message's.
+        var violations = message.Violations;
+        foreach (var violation in violations.Where(v => v.RuleInfo.IsMessageLevel))
+        {
+            yield return Json(w => CheckOptions.WriteViolation(w, violation));
+        }
+
+        yield return Json(w =>
+        {
+            w.WriteString("event", "message");
+            w.WriteString("id", message.Id);
+            w.WriteString("from", message.Envelope.MailFrom);
+            w.WriteStartArray("to");
+            foreach (var recipient in message.Envelope.Recipients)
+            {
+                w.WriteStringValue(recipient);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("subject", subject);
+            w.WriteNumber("size", message.Size);
+            if (emlPath is not null)
+            {
+                w.WriteString("eml", emlPath);
+            }
+
+            w.WriteString("client", Client(message.Session));
+            w.WriteString("session", message.Session.SessionId);
+            w.WriteString("receivedAt", message.ReceivedAt);
+            WriteDkim(w, message, signed: headers?.Contains(MimeKit.HeaderId.DkimSignature) == true);
+            w.WriteStartArray("violations");
+            foreach (var rule in violations.Select(v => v.Rule).Distinct())
+            {
+                w.WriteStringValue(rule);
+            }
+
+            w.WriteEndArray();
+        });
     }
 
     public void Refused(SmtpCommandRefusedEventArgs refusal)
@@ -266,7 +278,9 @@ internal sealed class EventSink : IAsyncDisposable
     private static string Client(SmtpSessionInfo session) =>
         session.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : session.RemoteEndPoint.ToString() ?? string.Empty;
 
-    private void Emit(Action<Utf8JsonWriter> write)
+    private void Emit(Action<Utf8JsonWriter> write) => _lines.Writer.TryWrite(Json(write));
+
+    private static string Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -276,7 +290,7 @@ internal sealed class EventSink : IAsyncDisposable
             writer.WriteEndObject();
         }
 
-        _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private async Task WriteLinesAsync()
@@ -287,9 +301,31 @@ internal sealed class EventSink : IAsyncDisposable
         // every line within about a millisecond.
         while (await _lines.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (_lines.Reader.TryRead(out var line))
+            while (_lines.Reader.TryRead(out var item))
             {
-                await _output.WriteLineAsync(line).ConfigureAwait(false);
+                if (item is QueuedMessage message)
+                {
+                    List<string> lines;
+                    try
+                    {
+                        lines = [.. LinesOf(message)];
+                    }
+                    catch (Exception ex)
+                    {
+                        // The writer must outlive one message it cannot describe: every later event still gets out.
+                        await _error.WriteLineAsync($"smtp-fixture: could not report message {message.Message.Id}: {ex.Message}").ConfigureAwait(false);
+                        continue;
+                    }
+
+                    foreach (var line in lines)
+                    {
+                        await _output.WriteLineAsync(line).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await _output.WriteLineAsync((string)item).ConfigureAwait(false);
+                }
             }
 
             await _output.FlushAsync().ConfigureAwait(false);
@@ -299,4 +335,6 @@ internal sealed class EventSink : IAsyncDisposable
             }
         }
     }
+
+    private sealed record QueuedMessage(ReceivedMessage Message, string? EmlPath);
 }
