@@ -127,16 +127,4 @@ public sealed class DisposalTests
 
         await server.DisposeAsync().AsTask().WaitAsync(Bound);
     }
-
-    /// <summary>Answers EHLO with 16 MiB of reply lines.</summary>
-    private sealed class HugeEhloReply(TaskCompletionSource answered) : SmtpPolicy
-    {
-        private static readonly SmtpReply Huge = new(250, null, Enumerable.Range(0, 16 * 1024).Select(i => new string('x', 1020)).ToArray());
-
-        public override ValueTask<SmtpVerdict> OnHeloAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
-        {
-            answered.TrySetResult();
-            return new(SmtpVerdict.Reply(Huge));
-        }
-    }
 }
