@@ -1,13 +1,30 @@
 namespace SmtpFixture.Tests.Server;
 
 /// <summary>
-/// A session blocked in a socket write to a client that does not read (on its own thread, a blocking send): the idle
-/// timeout and disposal each interrupt the write, without waiting for the client or for the shutdown timeout's abort.
+/// A session's socket I/O blocks on the session's own thread: a receive from a client that sends nothing, a send to a
+/// client that does not read. The idle timeout and disposal each interrupt it, without waiting for the client or for
+/// the shutdown timeout's abort.
 /// </summary>
-public sealed class BlockedWriteTests
+public sealed class BlockingSocketTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task TheIdleTimeoutInterruptsAReceiveAndTheClientGets421()
+    {
+        var time = new ObservableTimeProvider();
+        await using var server = await SmtpTestServer.StartAsync(o => (o.TimeProvider, o.IdleTimeout) = (time, Idle));
+        using var client = await RawSmtpClient.ConnectAsync(server);
+        await client.ReadReplyAsync();
+        Assert.StartsWith("250", await client.CommandAsync("EHLO client.example"));
+
+        // Armed before the flush of the EHLO reply, which the client has read: the session now waits in recv.
+        Assert.Equal(Idle, await time.WaitUntilArmedAsync());
+        time.Advance(Idle);
+
+        Assert.Equal("421 4.4.2 Idle timeout, closing transmission channel\r\n", await client.ReadToEndAsync());
+    }
 
     [Fact]
     public async Task TheIdleTimeoutCutsOffAClientThatDoesNotReadItsReplies()
