@@ -222,8 +222,8 @@ internal sealed class CliOptions
 
     public Option<bool> Json { get; } = new("--json")
     {
-        Description = "Print one JSON object per line: 'listening' first, then one per accepted 'message' and per " +
-            "'refused' command, and 'stopped' at the end. Example: --json",
+        Description = "Print one JSON object per line: 'listening' first, then one per accepted 'message', per " +
+            "'refused' command and per 'violation' of a check (see --strict), and 'stopped' at the end. Example: --json",
     };
 
     public Option<int?> HttpPort { get; } = new("--http-port")
