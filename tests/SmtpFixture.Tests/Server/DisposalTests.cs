@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using SmtpFixture.Policies;
 
 namespace SmtpFixture.Tests.Server;
 
@@ -107,24 +106,5 @@ public sealed class DisposalTests
             Assert.StartsWith("421 4.3.2", await client.ReadToEndAsync());
             client.Dispose();
         }
-    }
-
-    [Fact]
-    public async Task DisposingEndsWhenAClientDoesNotReadItsReplies()
-    {
-        // A reply far larger than the socket buffers: the session blocks writing to a client that never reads.
-        // Disposal must still end, by cutting the connection after the shutdown timeout.
-        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = await SmtpTestServer.StartAsync(o =>
-        {
-            o.ShutdownTimeout = TimeSpan.FromSeconds(1);
-            o.Policies.Add(new HugeEhloReply(answered));
-        });
-        using var client = await RawSmtpClient.ConnectAsync(server, receiveBufferSize: 4096);
-        await client.ReadReplyAsync();
-        await client.SendAsync("EHLO client.example\r\n");
-        await answered.Task.WaitAsync(Bound);
-
-        await server.DisposeAsync().AsTask().WaitAsync(Bound);
     }
 }
