@@ -9,8 +9,8 @@ namespace SmtpFixture;
 /// </summary>
 public sealed class SmtpAttempt
 {
+    // Also the lock of everything here (never handed out): an attempt is kept with every message, so no lock object.
     private readonly List<SmtpExchange> _exchanges = [];
-    private readonly object _gate = new();
     private IAttemptObserver? _observer;
     private List<SmtpViolation>? _violations;
 
@@ -43,7 +43,7 @@ public sealed class SmtpAttempt
     {
         get
         {
-            lock (_gate)
+            lock (_exchanges)
             {
                 return _violations?.ToArray() ?? [];
             }
@@ -55,7 +55,7 @@ public sealed class SmtpAttempt
     {
         get
         {
-            lock (_gate)
+            lock (_exchanges)
             {
                 return _exchanges.ToArray();
             }
@@ -71,7 +71,7 @@ public sealed class SmtpAttempt
 
     internal void Add(SmtpExchange exchange)
     {
-        lock (_gate)
+        lock (_exchanges)
         {
             _exchanges.Add(exchange);
         }
@@ -101,7 +101,7 @@ public sealed class SmtpAttempt
     {
         get
         {
-            lock (_gate)
+            lock (_exchanges)
             {
                 return _exchanges.Exists(e => !e.Reply.IsPositive);
             }
@@ -110,7 +110,7 @@ public sealed class SmtpAttempt
 
     internal void AddViolation(SmtpViolation violation)
     {
-        lock (_gate)
+        lock (_exchanges)
         {
             (_violations ??= []).Add(violation);
         }

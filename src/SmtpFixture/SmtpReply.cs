@@ -10,9 +10,6 @@ namespace SmtpFixture;
 /// </summary>
 public sealed class SmtpReply : IEquatable<SmtpReply>
 {
-    private byte[]? _withEnhanced;
-    private byte[]? _withoutEnhanced;
-
     /// <summary>Creates a reply.</summary>
     /// <param name="code">The reply code, 200 to 599.</param>
     /// <param name="enhancedStatusCode">The RFC 3463 enhanced status code such as <c>5.1.1</c>, or <see langword="null"/>.</param>
@@ -44,6 +41,14 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
         Code = code;
         EnhancedStatusCode = enhancedStatusCode;
         Lines = lines.Length == 0 ? [string.Empty] : lines.ToArray();
+    }
+
+    // The engine's own one-line replies made per message (the queue id): known valid, so neither checked nor copied.
+    private SmtpReply(int code, string enhancedStatusCode, string line)
+    {
+        Code = code;
+        EnhancedStatusCode = enhancedStatusCode;
+        Lines = [line];
     }
 
     /// <summary>The three-digit reply code.</summary>
@@ -83,32 +88,45 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Code, EnhancedStatusCode, Text);
 
-    /// <summary>Writes the reply in wire format, encoding is cached because most replies are shared instances.</summary>
+    /// <summary>
+    /// A reply of the engine's own whose code, enhanced code and text are known to be valid, made for one message (the
+    /// queue id, a chunk's size): no validation and no copy of its line.
+    /// </summary>
+    internal static SmtpReply Trusted(int code, string enhancedStatusCode, string line) => new(code, enhancedStatusCode, line);
+
+    /// <summary>
+    /// Writes the reply in wire format straight into <paramref name="writer"/>: no encoded copy is kept with the reply,
+    /// as a reply made for one message (the queue id) would keep it as long as the capture.
+    /// </summary>
+    /// <returns>The number of bytes written.</returns>
     internal int WriteTo(IBufferWriter<byte> writer, bool enhancedStatusCodes)
     {
-        var bytes = enhancedStatusCodes && EnhancedStatusCode is not null
-            ? _withEnhanced ??= Encode(true)
-            : _withoutEnhanced ??= Encode(false);
-        writer.Write(bytes);
-        return bytes.Length;
-    }
-
-    private byte[] Encode(bool enhanced)
-    {
-        var builder = new StringBuilder();
+        var enhanced = enhancedStatusCodes ? EnhancedStatusCode : null;
+        var written = 0;
         for (var i = 0; i < Lines.Count; i++)
         {
-            builder.Append(Code.ToString(CultureInfo.InvariantCulture));
-            builder.Append(i == Lines.Count - 1 ? ' ' : '-');
-            if (enhanced)
+            // "250-2.1.0 text\r\n": the code has three digits (checked when the reply was made).
+            var text = Lines[i];
+            var span = writer.GetSpan(4 + (enhanced is null ? 0 : enhanced.Length + 1) + Encoding.UTF8.GetByteCount(text) + 2);
+            span[0] = (byte)('0' + (Code / 100));
+            span[1] = (byte)('0' + (Code / 10 % 10));
+            span[2] = (byte)('0' + (Code % 10));
+            span[3] = (byte)(i == Lines.Count - 1 ? ' ' : '-');
+            var at = 4;
+            if (enhanced is not null)
             {
-                builder.Append(EnhancedStatusCode).Append(' ');
+                at += Encoding.ASCII.GetBytes(enhanced, span[at..]);
+                span[at++] = (byte)' ';
             }
 
-            builder.Append(Lines[i]).Append("\r\n");
+            at += Encoding.UTF8.GetBytes(text, span[at..]);
+            span[at++] = (byte)'\r';
+            span[at++] = (byte)'\n';
+            writer.Advance(at);
+            written += at;
         }
 
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        return written;
     }
 
     private static void ValidateEnhancedCode(int code, string enhanced)

@@ -73,9 +73,9 @@ internal static class Replies
     public static readonly SmtpReply InvalidCredentials = new(535, "5.7.8", "Authentication credentials invalid");
     public static readonly SmtpReply TemporaryAuthFailure = new(454, "4.7.0", "Temporary authentication failure");
 
-    public static SmtpReply Queued(string id) => new(250, "2.0.0", "OK queued as " + id);
+    public static SmtpReply Queued(string id) => SmtpReply.Trusted(250, "2.0.0", "OK queued as " + id);
 
-    public static SmtpReply ChunkReceived(long size) => new(250, "2.0.0", FormattableString.Invariant($"{size} octets received"));
+    public static SmtpReply ChunkReceived(long size) => SmtpReply.Trusted(250, "2.0.0", FormattableString.Invariant($"{size} octets received"));
 
     public static SmtpReply Closing(string serverName) => new(221, "2.0.0", serverName + " closing connection");
 }
