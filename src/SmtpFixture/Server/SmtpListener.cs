@@ -16,7 +16,7 @@ internal sealed class SmtpListener : IAsyncDisposable
     private readonly Socket _socket;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, bool> _sessions = new();
-    private readonly ConcurrentDictionary<ISmtpTransport, bool> _transports = new();
+    private readonly ConcurrentDictionary<SocketTransport, bool> _transports = new();
     // Shared by every server in the process: a suite that starts a server per test reuses the same few threads.
     private static readonly SessionThreads Threads = new();
     private readonly Action<Task> _forget;
@@ -80,10 +80,32 @@ internal sealed class SmtpListener : IAsyncDisposable
             return;
         }
 
-        // Stop accepting first so the port is free as soon as the sessions are gone.
+        // Stop accepting first so the port is free as soon as the sessions are gone. The blocking accept is woken by
+        // shutting the socket down, and the socket closed only once the loop has left accept: closing a socket that a
+        // thread is blocked on races inside .NET's close (see SocketTransport.Interrupt) and can cut another
+        // connection of the process. Where shutting down a listening socket does not wake accept (not Linux), closing
+        // it after a moment does, as before.
         await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Not connected, as some systems say of a listening socket: the close below wakes the accept.
+        }
+
+        try
+        {
+            await _acceptLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _socket.Dispose();
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
         _socket.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
 
         var sessions = _sessions.Keys.ToArray();
         var all = Task.WhenAll(sessions);
@@ -93,10 +115,10 @@ internal sealed class SmtpListener : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            // A session stuck writing to a client that does not read: cut the connection.
+            // A session stuck writing to a client that does not read: cut the connection (its thread closes it).
             foreach (var transport in _transports.Keys)
             {
-                transport.Abort();
+                transport.Interrupt();
             }
 
             await all.ConfigureAwait(false);
