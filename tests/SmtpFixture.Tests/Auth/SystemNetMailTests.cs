@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace SmtpFixture.Tests.Auth;
 
+[Collection(SystemNetMailCollection.Name)]
 public sealed class SystemNetMailTests
 {
     static SystemNetMailTests()

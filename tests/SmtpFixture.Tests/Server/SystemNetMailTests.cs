@@ -4,6 +4,7 @@ using System.Text;
 namespace SmtpFixture.Tests.Server;
 
 /// <summary>System.Net.Mail.SmtpClient over loopback (it speaks EHLO without pipelining and always uses DATA).</summary>
+[Collection(SystemNetMailCollection.Name)]
 public sealed class SystemNetMailTests
 {
     [Fact]
