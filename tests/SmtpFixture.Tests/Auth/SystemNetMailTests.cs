@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace SmtpFixture.Tests.Auth;
 
-[Collection(SystemNetMailCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public sealed class SystemNetMailTests
 {
     static SystemNetMailTests()

@@ -4,7 +4,7 @@ using System.Text;
 namespace SmtpFixture.Tests.Server;
 
 /// <summary>System.Net.Mail.SmtpClient over loopback (it speaks EHLO without pipelining and always uses DATA).</summary>
-[Collection(SystemNetMailCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public sealed class SystemNetMailTests
 {
     [Fact]
