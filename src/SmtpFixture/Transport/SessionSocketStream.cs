@@ -8,12 +8,22 @@ namespace SmtpFixture.Transport;
 /// costs one receive and one send, with the kernel waking the session's thread directly (no epoll thread, no
 /// thread-pool hand-off). Off that thread (after a policy's delay resumed the session on the thread pool) the same
 /// operations are asynchronous, so a pool thread is never blocked. A cancelled token interrupts a blocking read by
-/// shutting the socket's receive side (the read returns end of stream), and a blocking write by shutting both sides.
+/// shutting the socket's receive side (the read returns end of stream), and a write that is still blocked a moment
+/// later by shutting both sides (see <see cref="CutOffIfStillSending"/>).
 /// </summary>
-internal sealed class SessionSocketStream(Socket socket) : Stream
+/// <param name="socket">The connected socket.</param>
+/// <param name="cutOffGrace">How long a send may still take after its token is cancelled before the connection is cut.</param>
+internal sealed class SessionSocketStream(Socket socket, TimeSpan cutOffGrace) : Stream
 {
+    /// <summary>The cut-off grace of a session's socket: far above a send that makes progress, far below a shutdown timeout.</summary>
+    public static readonly TimeSpan DefaultCutOffGrace = TimeSpan.FromMilliseconds(100);
+
     [ThreadStatic]
     private static bool t_sessionThread;
+
+    // Counts blocking sends on the session's thread, twice each: odd while one is in the kernel. Tells one send from
+    // the next, so that a cut-off armed during one send never hits a later one.
+    private volatile int _sends;
 
     /// <summary>Whether the calling thread is a session's own thread.</summary>
     public static bool OnSessionThread => t_sessionThread;
@@ -84,17 +94,23 @@ internal sealed class SessionSocketStream(Socket socket) : Stream
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using (cancellationToken.UnsafeRegister(static s => ShutdownQuietly((Socket)s!, SocketShutdown.Both), socket))
+        var send = _sends + 1;
+        _sends = send;
+        try
         {
-            try
+            using (cancellationToken.UnsafeRegister(static s => ((SessionSocketStream)s!).CutOffIfStillSending(), this))
             {
                 Write(buffer.Span);
             }
-            catch (SocketException ex)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new IOException(ex.Message, ex);
-            }
+        }
+        catch (SocketException ex)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new IOException(ex.Message, ex);
+        }
+        finally
+        {
+            _sends = send + 1;
         }
 
         return ValueTask.CompletedTask;
@@ -131,6 +147,42 @@ internal sealed class SessionSocketStream(Socket socket) : Stream
         catch (SocketException ex)
         {
             throw new IOException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// The cancellation of a write on the session's thread. A blocking send can only be interrupted by shutting the
+    /// socket down, which also loses the 421 the session sends next; so only a send that is really stuck (the client
+    /// stopped reading) is cut off: one still in progress after the cut-off grace. A send that completes in the
+    /// meantime, or that had completed and was only leaving the registration, keeps the connection whole: the session
+    /// sees the cancelled token at its next read and says goodbye (cutting it then lost the 421 of a client that had
+    /// just read our reply, now and then under load).
+    /// </summary>
+    private void CutOffIfStillSending()
+    {
+        var send = _sends;
+        if ((send & 1) == 0)
+        {
+            return;
+        }
+
+        Task.Delay(cutOffGrace).ContinueWith(
+            static (_, state) =>
+            {
+                var (stream, send) = ((SessionSocketStream, int))state!;
+                stream.CutOffIfStillIn(send);
+            },
+            (this, send),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void CutOffIfStillIn(int send)
+    {
+        if (_sends == send)
+        {
+            ShutdownQuietly(socket, SocketShutdown.Both);
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed class SocketTransport : ISmtpTransport
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new SessionSocketStream(socket);
+        _stream = new SessionSocketStream(socket, SessionSocketStream.DefaultCutOffGrace);
         (Input, Output) = CreatePipes(_stream);
     }
 
