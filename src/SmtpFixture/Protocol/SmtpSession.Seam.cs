@@ -98,7 +98,7 @@ internal sealed partial class SmtpSession
         {
             _pendingOutput = false;
             _unflushedBytes = 0;
-            await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Output.FlushFullyAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -163,7 +163,7 @@ internal sealed partial class SmtpSession
                 {
                     _pendingOutput = false;
                     _unflushedBytes = 0;
-                    await Output.FlushAsync(readToken).ConfigureAwait(false);
+                    await Output.FlushFullyAsync(readToken).ConfigureAwait(false);
                 }
 
                 result = await Input.ReadAsync(readToken).ConfigureAwait(false);
@@ -200,7 +200,7 @@ internal sealed partial class SmtpSession
             _pendingOutput = false;
             _unflushedBytes = 0;
             timeout.CancelAfter(_options.IdleTimeout < MaxTimer ? _options.IdleTimeout : MaxTimer);
-            await Output.FlushAsync(readToken).ConfigureAwait(false);
+            await Output.FlushFullyAsync(readToken).ConfigureAwait(false);
         }
     }
 

@@ -240,7 +240,7 @@ internal sealed class SmtpListener : IAsyncDisposable
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
-            await transport.Output.FlushAsync(bound.Token).ConfigureAwait(false);
+            await transport.Output.FlushFullyAsync(bound.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {

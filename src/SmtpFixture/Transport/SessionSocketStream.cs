@@ -155,7 +155,7 @@ internal sealed class SessionSocketStream(Socket socket, TimeSpan cutOffGrace) :
     /// socket down, which also loses the 421 the session sends next; so only a send that is really stuck (the client
     /// stopped reading) is cut off: one still in progress after the cut-off grace. A send that completes in the
     /// meantime, or that had completed and was only leaving the registration, keeps the connection whole: the session
-    /// sees the cancelled token at its next read and says goodbye (cutting it then lost the 421 of a client that had
+    /// sees the cancelled token at its next read or write and says goodbye (cutting then lost the 421 of a client that had
     /// just read our reply, now and then under load).
     /// </summary>
     private void CutOffIfStillSending()

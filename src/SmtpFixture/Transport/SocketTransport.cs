@@ -45,7 +45,7 @@ internal sealed class SocketTransport : ISmtpTransport
 
         // The reader may hold bytes the client sent after STARTTLS and before the handshake: completing it drops
         // them (RFC 3207 §4.2, the command injection class of bugs). leaveOpen keeps the network stream usable.
-        await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await Output.FlushFullyAsync(cancellationToken).ConfigureAwait(false);
         await Input.CompleteAsync().ConfigureAwait(false);
         await Output.CompleteAsync().ConfigureAwait(false);
 
@@ -105,6 +105,14 @@ internal sealed class SocketTransport : ISmtpTransport
         try
         {
             await Input.CompleteAsync().ConfigureAwait(false);
+
+            // Bytes still in the writer are the rest of a flush its token cut short (a client that stopped reading or
+            // read too slowly for a timeout or the goodbye's bound): the client is mid-reply, and completing the writer
+            // would flush on without a bound. Cut the connection instead, so that the flush below fails at once.
+            if (Output.UnflushedBytes > 0)
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
 
             // Completing the writer flushes what is left; that fails when the client has gone already.
             await Output.CompleteAsync().ConfigureAwait(false);

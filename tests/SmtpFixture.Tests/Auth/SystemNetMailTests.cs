@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace SmtpFixture.Tests.Auth;
 
-[Collection(RunAloneCollection.Name)]
 public sealed class SystemNetMailTests
 {
     static SystemNetMailTests()

@@ -5,7 +5,6 @@ namespace SmtpFixture.Tests.Server;
 /// client that does not read. The idle timeout and disposal each interrupt it, without waiting for the client or for
 /// the shutdown timeout's abort.
 /// </summary>
-[Collection(RunAloneCollection.Name)]
 public sealed class BlockingSocketTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);

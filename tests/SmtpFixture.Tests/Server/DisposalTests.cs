@@ -6,7 +6,6 @@ using MailKit.Security;
 namespace SmtpFixture.Tests.Server;
 
 /// <summary>Disposal: connected clients are told 421 4.3.2, sessions end (bounded) and the port is free again.</summary>
-[Collection(RunAloneCollection.Name)]
 public sealed class DisposalTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using SmtpFixture.Transport;
@@ -20,7 +19,7 @@ public sealed class SessionSocketStreamTests
     [Fact]
     public async Task AWriteThatCompletesAfterItsTokenIsCancelledKeepsTheConnection()
     {
-        using var pair = SocketPair.Open();
+        using var pair = LoopbackSocketPair.Open();
         var stream = new SessionSocketStream(pair.Server, cutOffGrace: TimeSpan.FromHours(1));
         using var cancel = new CancellationTokenSource();
         var written = OnSessionThread(async () =>
@@ -44,7 +43,7 @@ public sealed class SessionSocketStreamTests
     [Fact]
     public async Task AWriteStillStuckAfterTheGraceIsCutOff()
     {
-        using var pair = SocketPair.Open();
+        using var pair = LoopbackSocketPair.Open();
         var stream = new SessionSocketStream(pair.Server, cutOffGrace: TimeSpan.FromMilliseconds(10));
         using var cancel = new CancellationTokenSource();
         var written = OnSessionThread(async () => await stream.WriteAsync(Payload, cancel.Token));
@@ -88,33 +87,5 @@ public sealed class SessionSocketStreamTests
         }
 
         return all.ToArray();
-    }
-
-    /// <summary>A loopback connection with small buffers on both sides, so that a large send blocks.</summary>
-    private sealed class SocketPair : IDisposable
-    {
-        private SocketPair(Socket client, Socket server) => (Client, Server) = (client, server);
-
-        public Socket Client { get; }
-
-        public Socket Server { get; }
-
-        public static SocketPair Open()
-        {
-            using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
-            var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-            client.Connect(listener.LocalEndPoint!);
-            var server = listener.Accept();
-            server.SendBufferSize = 4096;
-            return new SocketPair(client, server);
-        }
-
-        public void Dispose()
-        {
-            Client.Dispose();
-            Server.Dispose();
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
 using SmtpFixture.Transport;
 
@@ -8,31 +7,41 @@ namespace SmtpFixture.Tests.Server;
 /// <summary>The socket transport on its own.</summary>
 public sealed class SocketTransportTests
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task AcceptedSocketsUseNoDelay()
     {
-        var (server, client) = await ConnectedPairAsync();
-        using (client)
-        {
-            await using var transport = new SocketTransport(server);
-            Assert.True(server.NoDelay);
-        }
+        using var pair = LoopbackSocketPair.Open();
+        await using var transport = new SocketTransport(pair.Server);
+        Assert.True(pair.Server.NoDelay);
     }
 
     [Fact]
     public async Task DisposingClosesTheSocketEvenWhenTheLastFlushFails()
     {
-        var (server, client) = await ConnectedPairAsync();
-        using (client)
-        {
-            var transport = new SocketTransport(server);
-            server.Shutdown(SocketShutdown.Send);
-            transport.Output.Write("221 2.0.0 bye\r\n"u8);
+        using var pair = LoopbackSocketPair.Open();
+        var transport = new SocketTransport(pair.Server);
+        pair.Server.Shutdown(SocketShutdown.Send);
+        transport.Output.Write("221 2.0.0 bye\r\n"u8);
 
-            await transport.DisposeAsync();
+        await transport.DisposeAsync();
 
-            Assert.Throws<ObjectDisposedException>(() => server.Available);
-        }
+        Assert.Throws<ObjectDisposedException>(() => pair.Server.Available);
+    }
+
+    [Fact]
+    public async Task DisposingWithBytesLeftInTheWriterCutsTheConnectionInsteadOfFlushingThemToAClientThatDoesNotRead()
+    {
+        // Bytes left in the writer are the rest of a flush its token cut short; completing the writer used to flush
+        // them with no bound, so a client that stopped reading held the session until the listener's shutdown timeout.
+        using var pair = LoopbackSocketPair.Open();
+        var transport = new SocketTransport(pair.Server);
+        transport.Output.Write(new byte[16 * 1024 * 1024]);
+
+        await transport.DisposeAsync().AsTask().WaitAsync(Bound);
+
+        Assert.Equal(0, pair.Client.Available);
     }
 
     [Fact]
@@ -47,16 +56,5 @@ public sealed class SocketTransportTests
         await client.SendAsync(string.Concat(Enumerable.Repeat("NOOP\r\n", 4_000)) + "QUIT\r\n" + string.Concat(Enumerable.Repeat("NOOP\r\n", 4_000)));
         var replies = await client.ReadToEndAsync();
         Assert.EndsWith("221 2.0.0 localhost closing connection\r\n", replies, StringComparison.Ordinal);
-    }
-
-    private static async Task<(Socket Server, Socket Client)> ConnectedPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndPoint!);
-        var server = await listener.AcceptAsync();
-        return (server, client);
     }
 }

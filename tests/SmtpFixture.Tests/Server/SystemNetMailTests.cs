@@ -4,7 +4,6 @@ using System.Text;
 namespace SmtpFixture.Tests.Server;
 
 /// <summary>System.Net.Mail.SmtpClient over loopback (it speaks EHLO without pipelining and always uses DATA).</summary>
-[Collection(RunAloneCollection.Name)]
 public sealed class SystemNetMailTests
 {
     [Fact]
