@@ -32,28 +32,8 @@ internal sealed class EnvelopeHandler
             }
         }
 
-        if (!PathParser.TryParse(command.Arguments, "FROM:", out var address, out var parameterText))
+        if (!TryParsePath(command, mailParameters: null, out var address, out var parameters))
         {
-            session.Reply(stage, command.Text, Replies.MailSyntax);
-            return;
-        }
-
-        if (!PathParser.TryParseParameters(parameterText, _options.AdvertiseSmtpUtf8, out var parameters))
-        {
-            session.Reply(stage, command.Text, Replies.ParameterSyntax);
-            return;
-        }
-
-        if (session.Checks.RefusedForParametersAfterHelo(command, parameters))
-        {
-            return;
-        }
-
-        var problem = EsmtpExtensions.Check(parameters, rcpt: false, _engine.Scope(session.Client.IsSecure, session.Client.IsAuthenticated)) ?? CheckAddress(address, parameters.ContainsKey("SMTPUTF8"), Replies.BadSenderAddress, allowEmpty: true);
-        session.Checks.NoteAddressProblem(command, problem, address);
-        if (problem is not null)
-        {
-            session.Reply(stage, command.Text, problem);
             return;
         }
 
@@ -80,28 +60,8 @@ internal sealed class EnvelopeHandler
         var session = _session;
         var stage = command.Stage;
         var transaction = session.CurrentTransaction!;
-        if (!PathParser.TryParse(command.Arguments, "TO:", out var address, out var parameterText))
+        if (!TryParsePath(command, transaction.MailParameters, out var address, out var parameters))
         {
-            session.Reply(stage, command.Text, Replies.RcptSyntax);
-            return;
-        }
-
-        if (!PathParser.TryParseParameters(parameterText, _options.AdvertiseSmtpUtf8, out var parameters))
-        {
-            session.Reply(stage, command.Text, Replies.ParameterSyntax);
-            return;
-        }
-
-        if (session.Checks.RefusedForParametersAfterHelo(command, parameters))
-        {
-            return;
-        }
-
-        var problem = EsmtpExtensions.Check(parameters, rcpt: true, _engine.Scope(session.Client.IsSecure, session.Client.IsAuthenticated)) ?? CheckAddress(address, transaction.MailParameters.ContainsKey("SMTPUTF8"), Replies.BadRecipientAddress, allowEmpty: false);
-        session.Checks.NoteAddressProblem(command, problem, address);
-        if (problem is not null)
-        {
-            session.Reply(stage, command.Text, problem);
             return;
         }
 
@@ -119,6 +79,46 @@ internal sealed class EnvelopeHandler
         }
 
         await session.Policies.ApplyAsync(stage, command.Text, decision, Replies.RecipientOk, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The path and parameters of MAIL (<paramref name="mailParameters"/> null) or RCPT, checked in the order the replies
+    /// depend on: path syntax (501), parameter syntax (501), the client check on parameters after HELO, the ESMTP
+    /// parameters, then the address (its SMTPUTF8 from MAIL's parameters). False after the refusing reply was written.
+    /// </summary>
+    private bool TryParsePath(SmtpCommand command, SmtpParameters? mailParameters, out string address, out SmtpParameters parameters)
+    {
+        var session = _session;
+        var rcpt = mailParameters is not null;
+        parameters = SmtpParameters.Empty;
+        if (!PathParser.TryParse(command.Arguments, rcpt ? "TO:" : "FROM:", out address, out var parameterText))
+        {
+            session.Reply(command.Stage, command.Text, rcpt ? Replies.RcptSyntax : Replies.MailSyntax);
+            return false;
+        }
+
+        if (!PathParser.TryParseParameters(parameterText, _options.AdvertiseSmtpUtf8, out parameters))
+        {
+            session.Reply(command.Stage, command.Text, Replies.ParameterSyntax);
+            return false;
+        }
+
+        if (session.Checks.RefusedForParametersAfterHelo(command, parameters))
+        {
+            return false;
+        }
+
+        var smtpUtf8 = (mailParameters ?? parameters).ContainsKey("SMTPUTF8");
+        var badAddress = rcpt ? Replies.BadRecipientAddress : Replies.BadSenderAddress;
+        var problem = EsmtpExtensions.Check(parameters, rcpt, _engine.Scope(session.Client.IsSecure, session.Client.IsAuthenticated)) ?? CheckAddress(address, smtpUtf8, badAddress, allowEmpty: !rcpt);
+        session.Checks.NoteAddressProblem(command, problem, address);
+        if (problem is not null)
+        {
+            session.Reply(command.Stage, command.Text, problem);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>The checks every server makes; the strict RFC 5321 mailbox grammar is the address syntax policy's.</summary>
