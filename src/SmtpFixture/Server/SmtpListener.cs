@@ -81,10 +81,9 @@ internal sealed class SmtpListener : IAsyncDisposable
         }
 
         // Stop accepting first so the port is free as soon as the sessions are gone. The blocking accept is woken by
-        // shutting the socket down, and the socket closed only once the loop has left accept: closing a socket that a
-        // thread is blocked on races inside .NET's close (see SocketTransport.Interrupt) and can cut another
-        // connection of the process. Where shutting down a listening socket does not wake accept (not Linux), closing
-        // it after a moment does, as before.
+        // shutting the socket down, and the socket closed only once the loop has left accept: never close a socket
+        // that another thread is blocked on (see SocketTransport.Interrupt). Where shutting down a listening socket
+        // does not wake accept (not Linux), closing it after a moment does, as before.
         await _shutdown.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -67,9 +67,8 @@ internal sealed class SocketTransport : ISmtpTransport
     /// <summary>
     /// Cuts the connection from a thread other than the session's, which may be blocked in a send or receive on it:
     /// reset on close (linger 0) and both directions shut down, which wakes the blocked call; the session's thread then
-    /// closes the socket as it ends. Closing it from here instead would race with that call inside .NET's close, which
-    /// keeps trying to unblock the descriptor until the call returns, and a try can land on the descriptor number after
-    /// it was closed and reused by another connection in the process (which then ends without its last reply).
+    /// closes the socket as it ends. Closing it from here instead would leave .NET's close to unblock that call itself,
+    /// concurrently with it; the socket is closed only by the thread that uses it.
     /// </summary>
     public void Interrupt()
     {
